@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using WebDiffusion.Server.Hosting;
+using WebDiffusion.Server.Options;
+using WebDiffusion.Server.Runtime;
+
+namespace WebDiffusion.Server.Endpoints;
+
+/// <summary><c>/health</c> (liveness, open) and <c>/api/system</c>.</summary>
+public static class SystemEndpoints
+{
+    private static readonly string AppVersion =
+        typeof(SystemEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        endpoints.MapGet("/api/system", (OnnxRuntimeStatusProvider runtime, WebDiffusionPaths paths, IOptions<WebDiffusionOptions> options) =>
+        {
+            var ort = runtime.Current;
+            return Results.Ok(new
+            {
+                version = AppVersion,
+                onnxRuntime = new { version = ort.Version, libraryPath = ort.LibraryPath, providers = ort.Providers, error = ort.Error },
+                modelsDir = paths.ModelsDir,
+                dataDir = paths.DataDir,
+                listen = options.Value.Listen,
+                authEnabled = options.Value.HasCredentials,
+            });
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using WebDiffusion.Server.Cli;
+using WebDiffusion.Server.Options;
+using WebDiffusion.Server.Runtime;
+
+namespace WebDiffusion.Server.Hosting;
+
+/// <summary>Registration of the server's services.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddWebDiffusionCore(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<WebDiffusionOptions>()
+            .Bind(configuration.GetSection(WebDiffusionOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebDiffusionOptions>, WebDiffusionOptionsValidator>();
+        services.AddSingleton(WebDiffusionPaths.From(configuration, environment));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<OnnxRuntimeStatusProvider>();
+        services.AddSingleton<VerbDispatcher>();
+        return services;
+    }
+}

@@ -1,0 +1,34 @@
+namespace WebDiffusion.Server.Options;
+
+/// <summary>
+/// The user-facing settings of the server: section <c>WebDiffusion</c> of appsettings.json, environment
+/// variables <c>WebDiffusion__Port</c> and so on, and the A1111-style command-line flags.
+/// </summary>
+public sealed class WebDiffusionOptions
+{
+    public const string SectionName = "WebDiffusion";
+
+    /// <summary>TCP port to listen on (A1111's default 7860).</summary>
+    public int Port { get; set; } = 7860;
+
+    /// <summary>Bind every interface (0.0.0.0) instead of loopback only. Requires credentials.</summary>
+    public bool Listen { get; set; }
+
+    /// <summary>Credentials as <c>user:pass[,user2:pass2]</c>; never logged.</summary>
+    public string? ApiAuth { get; set; }
+
+    /// <summary>Explicit opt-out of authentication when listening on a public address.</summary>
+    public bool InsecureNoAuth { get; set; }
+
+    /// <summary>Folder holding Stable-diffusion/, VAE/, Lora/, embeddings/ … (relative to the content root).</summary>
+    public string ModelsDir { get; set; } = "models";
+
+    /// <summary>Folder holding the job database, settings and outputs (relative to the content root).</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Optional explicit path of libonnxruntime.so.1.</summary>
+    public string? OnnxRuntimePath { get; set; }
+
+    /// <summary>Whether credentials were configured.</summary>
+    public bool HasCredentials => !string.IsNullOrWhiteSpace(ApiAuth);
+}

@@ -1,0 +1,3 @@
+using WebDiffusion.Server.Hosting;
+
+return await WebDiffusionApp.RunAsync(args, CancellationToken.None).ConfigureAwait(false);
