@@ -66,6 +66,13 @@ public sealed class BrowserFixture : IAsyncLifetime
             }
         };
         page.PageError += (_, error) => errors.Add("page error: " + error);
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                errors.Add($"HTTP {response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
         try
         {
             await test(page, errors);

@@ -83,6 +83,10 @@ public static class WebDiffusionApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSystemEndpoints();
+        app.MapJobEndpoints();
+        app.MapImageEndpoints();
+        app.MapSettingsEndpoints();
+        app.MapHub<Hubs.ProgressHub>("/hubs/progress");
         app.MapSpaFallback();
     }
 }

@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Text.Json;
+using WebDiffusion.Core.Generation;
+
+namespace WebDiffusion.Server.Api;
+
+/// <summary>
+/// Reads a txt2img/img2img body with A1111's field names into a <see cref="GenerationRequest"/>, collecting every
+/// problem (wrong types, out-of-range values, NaN, unknown sampler) as field → messages instead of stopping at the first.
+/// </summary>
+public sealed class A1111RequestReader(GenerationLimits limits, Func<string, bool> isKnownSampler, Func<string, bool> isKnownScheduler)
+{
+    /// <summary>Fields we read; anything else is reported by <see cref="UnknownFields"/>.</summary>
+    public static readonly IReadOnlySet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "mode", "prompt", "negative_prompt", "sampler_name", "sampler_index", "scheduler", "steps", "cfg_scale", "width", "height",
+        "seed", "subseed", "subseed_strength", "seed_resize_from_w", "seed_resize_from_h", "batch_size", "n_iter", "clip_skip", "eta",
+        "denoising_strength", "resize_mode", "init_images", "mask", "mask_blur", "mask_blur_x", "mask_blur_y", "inpainting_mask_invert",
+        "inpainting_fill", "inpaint_full_res", "inpaint_full_res_padding", "enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps",
+        "hr_resize_x", "hr_resize_y", "hr_prompt", "hr_negative_prompt", "hr_sampler_name", "hr_denoising_strength", "tiling", "model",
+        "override_settings", "override_settings_restore_afterwards", "send_images", "save_images", "styles", "restore_faces",
+        "include_init_images", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name",
+    };
+
+    /// <summary>Result of reading: the request when valid, else the errors.</summary>
+    public sealed record Result(GenerationRequest? Request, IReadOnlyDictionary<string, string[]> Errors)
+    {
+        public bool IsValid => Request is not null && Errors.Count == 0;
+    }
+
+    /// <summary>Top-level fields of <paramref name="body"/> that we do not understand.</summary>
+    public static IReadOnlyList<string> UnknownFields(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object ? [.. body.EnumerateObject().Select(p => p.Name).Where(n => !KnownFields.Contains(n))] : [];
+
+    public Result Read(JsonElement body, GenerationMode mode, GenerationRequest defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return new Result(null, new Dictionary<string, string[]> { ["body"] = ["The request body must be a JSON object."] });
+        }
+
+        var r = new FieldReader(body, errors);
+        var request = defaults with
+        {
+            Mode = mode,
+            Prompt = r.String("prompt") ?? defaults.Prompt,
+            NegativePrompt = r.String("negative_prompt") ?? defaults.NegativePrompt,
+            SamplerName = r.String("sampler_name") ?? r.String("sampler_index") ?? defaults.SamplerName,
+            Scheduler = r.String("scheduler") ?? defaults.Scheduler,
+            Steps = r.Int("steps") ?? defaults.Steps,
+            CfgScale = r.Double("cfg_scale") ?? defaults.CfgScale,
+            Width = r.Int("width") ?? defaults.Width,
+            Height = r.Int("height") ?? defaults.Height,
+            Seed = r.Long("seed") ?? defaults.Seed,
+            Subseed = r.Long("subseed") ?? defaults.Subseed,
+            SubseedStrength = r.Double("subseed_strength") ?? defaults.SubseedStrength,
+            SeedResizeFromW = r.Int("seed_resize_from_w") ?? defaults.SeedResizeFromW,
+            SeedResizeFromH = r.Int("seed_resize_from_h") ?? defaults.SeedResizeFromH,
+            BatchSize = r.Int("batch_size") ?? defaults.BatchSize,
+            BatchCount = r.Int("n_iter") ?? defaults.BatchCount,
+            ClipSkip = r.Int("clip_skip") ?? defaults.ClipSkip,
+            Eta = r.Double("eta") ?? defaults.Eta,
+            DenoisingStrength = r.Double("denoising_strength") ?? defaults.DenoisingStrength,
+            ResizeMode = (ResizeMode)(r.Int("resize_mode") ?? (int)defaults.ResizeMode),
+            InitImages = r.Images("init_images") ?? defaults.InitImages,
+            Mask = r.Image("mask") ?? defaults.Mask,
+            MaskBlur = r.Int("mask_blur") ?? defaults.MaskBlur,
+            InpaintingMaskInvert = (r.Int("inpainting_mask_invert") ?? (defaults.InpaintingMaskInvert ? 1 : 0)) != 0,
+            InpaintingFill = (InpaintingFill)(r.Int("inpainting_fill") ?? (int)defaults.InpaintingFill),
+            InpaintFullRes = r.Bool("inpaint_full_res") ?? defaults.InpaintFullRes,
+            InpaintFullResPadding = r.Int("inpaint_full_res_padding") ?? defaults.InpaintFullResPadding,
+            EnableHr = r.Bool("enable_hr") ?? defaults.EnableHr,
+            HrScale = r.Double("hr_scale") ?? defaults.HrScale,
+            HrUpscaler = r.String("hr_upscaler") ?? defaults.HrUpscaler,
+            HrSecondPassSteps = r.Int("hr_second_pass_steps") ?? defaults.HrSecondPassSteps,
+            HrResizeX = r.Int("hr_resize_x") ?? defaults.HrResizeX,
+            HrResizeY = r.Int("hr_resize_y") ?? defaults.HrResizeY,
+            HrPrompt = r.String("hr_prompt") ?? defaults.HrPrompt,
+            HrNegativePrompt = r.String("hr_negative_prompt") ?? defaults.HrNegativePrompt,
+            HrSamplerName = r.String("hr_sampler_name") ?? defaults.HrSamplerName,
+            Tiling = r.Bool("tiling") ?? defaults.Tiling,
+            Model = r.String("model") ?? defaults.Model,
+            OverrideSettings = r.StringMap("override_settings") ?? defaults.OverrideSettings,
+        };
+        if (mode == GenerationMode.Txt2Img && request.EnableHr)
+        {
+            request = request with { HrDenoisingStrength = r.Double("hr_denoising_strength") ?? r.Double("denoising_strength") ?? defaults.HrDenoisingStrength };
+        }
+
+        if (request.OverrideSettings.TryGetValue("CLIP_stop_at_last_layers", out var clip) && int.TryParse(clip, NumberStyles.Integer, CultureInfo.InvariantCulture, out var clipSkip))
+        {
+            request = request with { ClipSkip = clipSkip };
+        }
+
+        Validate(request, errors);
+        var frozen = errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        return new Result(frozen.Count == 0 ? request : null, frozen);
+    }
+
+    private void Validate(GenerationRequest q, Dictionary<string, List<string>> errors)
+    {
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        if (q.Prompt.Length > limits.MaxPromptChars)
+        {
+            Add("prompt", $"The prompt has {q.Prompt.Length} characters; the limit (MaxPromptChars) is {limits.MaxPromptChars}.");
+        }
+
+        if (q.NegativePrompt.Length > limits.MaxPromptChars)
+        {
+            Add("negative_prompt", $"The negative prompt has {q.NegativePrompt.Length} characters; the limit (MaxPromptChars) is {limits.MaxPromptChars}.");
+        }
+
+        foreach (var (field, value) in new[] { ("width", q.Width), ("height", q.Height) })
+        {
+            if (value < 64 || value > limits.MaxSide)
+            {
+                Add(field, $"{field} must be between 64 and {limits.MaxSide} (MaxSide); got {value}.");
+            }
+            else if (value % 8 != 0)
+            {
+                Add(field, $"{field} must be a multiple of 8; got {value} (try {value / 8 * 8} or {(value / 8 * 8) + 8}).");
+            }
+        }
+
+        if ((long)q.Width * q.Height * q.BatchSize > limits.MaxPixelsPerBatch)
+        {
+            Add("batch_size", $"width × height × batch_size = {(long)q.Width * q.Height * q.BatchSize} exceeds the limit (MaxPixelsPerBatch) of {limits.MaxPixelsPerBatch}.");
+        }
+
+        if (q.Steps < 1 || q.Steps > limits.MaxSteps)
+        {
+            Add("steps", $"steps must be between 1 and {limits.MaxSteps} (MaxSteps); got {q.Steps}.");
+        }
+
+        if (!double.IsFinite(q.CfgScale) || q.CfgScale < 0 || q.CfgScale > 100)
+        {
+            Add("cfg_scale", $"cfg_scale must be a number between 0 and 100; got {q.CfgScale.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (q.BatchSize < 1 || q.BatchSize > limits.MaxBatchSize)
+        {
+            Add("batch_size", $"batch_size must be between 1 and {limits.MaxBatchSize} (MaxBatchSize); got {q.BatchSize}.");
+        }
+
+        if (q.BatchCount < 1 || q.BatchCount > limits.MaxBatchCount)
+        {
+            Add("n_iter", $"n_iter must be between 1 and {limits.MaxBatchCount} (MaxBatchCount); got {q.BatchCount}.");
+        }
+
+        if (!double.IsFinite(q.SubseedStrength) || q.SubseedStrength < 0 || q.SubseedStrength > 1)
+        {
+            Add("subseed_strength", "subseed_strength must be between 0 and 1.");
+        }
+
+        if (!double.IsFinite(q.DenoisingStrength) || q.DenoisingStrength < 0 || q.DenoisingStrength > 1)
+        {
+            Add("denoising_strength", "denoising_strength must be between 0 and 1.");
+        }
+
+        if (q.Eta is { } eta && (!double.IsFinite(eta) || eta < 0 || eta > 10))
+        {
+            Add("eta", "eta must be a finite number between 0 and 10.");
+        }
+
+        if (q.ClipSkip < 1 || q.ClipSkip > 12)
+        {
+            Add("clip_skip", $"clip_skip must be between 1 and 12; got {q.ClipSkip}.");
+        }
+
+        if (!isKnownSampler(q.SamplerName))
+        {
+            Add("sampler_name", $"Unknown sampler '{q.SamplerName}'. GET /sdapi/v1/samplers lists the available ones.");
+        }
+
+        if (q.HrSamplerName is { Length: > 0 } hrSampler && !isKnownSampler(hrSampler))
+        {
+            Add("hr_sampler_name", $"Unknown sampler '{hrSampler}'.");
+        }
+
+        if (!isKnownScheduler(q.Scheduler))
+        {
+            Add("scheduler", $"Unknown schedule type '{q.Scheduler}'. GET /sdapi/v1/schedulers lists the available ones.");
+        }
+
+        if (q.Tiling)
+        {
+            Add("tiling", "Seamless tiling is not implemented yet; send tiling: false.");
+        }
+
+        if (!Enum.IsDefined(q.ResizeMode))
+        {
+            Add("resize_mode", "resize_mode must be 0 (just resize), 1 (crop and resize), 2 (resize and fill) or 3 (latent upscale).");
+        }
+
+        if (!Enum.IsDefined(q.InpaintingFill))
+        {
+            Add("inpainting_fill", "inpainting_fill must be 0 (fill), 1 (original), 2 (latent noise) or 3 (latent nothing).");
+        }
+
+        if (q.MaskBlur < 0 || q.MaskBlur > 64)
+        {
+            Add("mask_blur", "mask_blur must be between 0 and 64.");
+        }
+
+        if (q.InpaintFullResPadding < 0 || q.InpaintFullResPadding > 256)
+        {
+            Add("inpaint_full_res_padding", "inpaint_full_res_padding must be between 0 and 256.");
+        }
+
+        if (q.Mode == GenerationMode.Img2Img)
+        {
+            if (q.InitImages.Count == 0)
+            {
+                Add("init_images", "img2img needs at least one init image (init_images: [base64 PNG]).");
+            }
+            else if (q.InitImages.Count > q.BatchSize)
+            {
+                Add("init_images", $"{q.InitImages.Count} init images were sent but batch_size is {q.BatchSize}; send at most batch_size images.");
+            }
+        }
+        else if (q.InitImages.Count > 0 || q.Mask is not null)
+        {
+            Add("init_images", "txt2img takes no init image or mask; use img2img.");
+        }
+
+        if (q.EnableHr)
+        {
+            if (!double.IsFinite(q.HrScale) || q.HrScale < 1 || q.HrScale > 4)
+            {
+                Add("hr_scale", "hr_scale must be between 1 and 4.");
+            }
+
+            if (q.HrSecondPassSteps < 0 || q.HrSecondPassSteps > limits.MaxSteps)
+            {
+                Add("hr_second_pass_steps", $"hr_second_pass_steps must be between 0 and {limits.MaxSteps}.");
+            }
+
+            if (q.HrResizeX < 0 || q.HrResizeY < 0 || q.HrResizeX > limits.MaxSide || q.HrResizeY > limits.MaxSide)
+            {
+                Add("hr_resize_x", $"hr_resize_x/hr_resize_y must be between 0 and {limits.MaxSide}.");
+            }
+
+            var (tw, th) = HiresTarget(q);
+            if ((long)tw * th * q.BatchSize > limits.MaxPixelsPerBatch || tw > limits.MaxSide || th > limits.MaxSide)
+            {
+                Add("hr_scale", $"The hires target {tw}x{th} (× batch {q.BatchSize}) exceeds the limits MaxSide {limits.MaxSide} / MaxPixelsPerBatch {limits.MaxPixelsPerBatch}.");
+            }
+        }
+    }
+
+    /// <summary>A1111's hires target resolution.</summary>
+    public static (int Width, int Height) HiresTarget(GenerationRequest q)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        if (q.HrResizeX == 0 && q.HrResizeY == 0)
+        {
+            return ((int)(q.Width * q.HrScale), (int)(q.Height * q.HrScale));
+        }
+
+        if (q.HrResizeY == 0)
+        {
+            return (q.HrResizeX, q.HrResizeX * q.Height / q.Width);
+        }
+
+        if (q.HrResizeX == 0)
+        {
+            return (q.HrResizeY * q.Width / q.Height, q.HrResizeY);
+        }
+
+        return (q.HrResizeX, q.HrResizeY);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using WebDiffusion.Core.Generation;
+
+namespace WebDiffusion.Server.Api;
+
+/// <summary>
+/// Turns a stored or submitted JSON body into a validated <see cref="GenerationRequest"/>. The native API uses the
+/// A1111 UI defaults (DPM++ 2M, 20 steps); /sdapi uses the A1111 API defaults (Euler, 50 steps).
+/// </summary>
+public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISamplerCatalog samplers)
+{
+    /// <summary>Defaults of A1111's HTTP API (StableDiffusionProcessing dataclass).</summary>
+    public static readonly GenerationRequest ApiDefaults = new() { SamplerName = "Euler", Steps = 50, InpaintingFill = InpaintingFill.Fill, InpaintFullRes = true, InpaintFullResPadding = 0 };
+
+    /// <summary>Defaults of A1111's UI.</summary>
+    public static readonly GenerationRequest UiDefaults = new();
+
+    public A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, bool api)
+    {
+        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler);
+        return reader.Read(body, mode, api ? ApiDefaults : UiDefaults);
+    }
+
+    /// <summary>Parses a job's stored body (already validated at submission).</summary>
+    public GenerationRequest ParseStored(string requestJson, string mode, bool api)
+    {
+        using var document = JsonDocument.Parse(requestJson);
+        var result = Parse(document.RootElement, mode == "img2img" ? GenerationMode.Img2Img : GenerationMode.Txt2Img, api);
+        return result.IsValid
+            ? result.Request!
+            : throw new ArgumentException("The stored request is no longer valid: " + string.Join("; ", result.Errors.SelectMany(e => e.Value)));
+    }
+}

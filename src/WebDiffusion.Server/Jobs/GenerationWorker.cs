@@ -1,0 +1,122 @@
+using System.Diagnostics;
+
+namespace WebDiffusion.Server.Jobs;
+
+/// <summary>
+/// Runs queued jobs one at a time: each job's failure is contained (logged, stored, reported) and the worker goes on.
+/// On start-up it recovers the journal (running → interrupted, queued → re-queued in order). On shutdown the running
+/// job is interrupted, keeping its finished images.
+/// </summary>
+public sealed class GenerationWorker(
+    JobStore store,
+    JobQueue queue,
+    RunningJobs running,
+    IJobExecutor executor,
+    OutputWriter outputs,
+    IJobEvents events,
+    LiveProgress live,
+    ILogger<GenerationWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan StepEventInterval = TimeSpan.FromMilliseconds(100);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var cleaned = outputs.CleanTemporaryFiles();
+        var queued = store.Recover();
+        foreach (var id in queued)
+        {
+            queue.Enqueue(id);
+        }
+
+        logger.LogInformation("Job journal recovered: {Queued} queued job(s) resumed, {Temp} temporary file(s) removed", queued.Count, cleaned);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            string id;
+            try
+            {
+                id = await queue.DequeueAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await RunJobAsync(id, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunJobAsync(string id, CancellationToken stoppingToken)
+    {
+        if (!store.TryStart(id))
+        {
+            return; // cancelled while queued
+        }
+
+        var job = store.Get(id)!;
+        using var control = new JobControl(stoppingToken);
+        running.Add(id, control);
+        var state = JobState.Done;
+        string? error = null;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var (images, steps) = executor.Plan(job);
+            live.Start(job, images, steps);
+            await events.StartedAsync(job, steps, images).ConfigureAwait(false);
+            var lastEvent = TimeSpan.MinValue;
+            var execution = new JobExecution(
+                job,
+                control,
+                (image, ct) => SaveImageAsync(job, image, ct),
+                step =>
+                {
+                    live.Update(step);
+                    var now = clock.Elapsed;
+                    if (now - lastEvent >= StepEventInterval || step.Step >= step.TotalSteps)
+                    {
+                        lastEvent = now;
+                        _ = events.StepAsync(job, step, now, live.Current?.Eta);
+                    }
+                });
+            await executor.ExecuteAsync(execution, control.StopToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (control.StopToken.IsCancellationRequested)
+        {
+            state = control.Cancelled ? JobState.Cancelled : JobState.Interrupted;
+            error = control.Cancelled ? null : (control.Interrupted ? "Interrupted by the user." : "Interrupted by server shutdown.");
+        }
+        catch (Exception ex)
+        {
+            state = JobState.Failed;
+            error = ex is ArgumentException or InvalidOperationException or FormatException or NotSupportedException or IOException
+                ? ex.Message
+                : "Generation failed: " + ex.Message;
+            logger.LogError(ex, "Job {JobId} failed", id);
+        }
+        finally
+        {
+            running.Remove(id);
+            live.Clear();
+        }
+
+        store.Finish(id, state, error);
+        var finished = store.Get(id)!;
+        logger.LogInformation("Job {JobId} {State} after {Seconds:F2}s with {Images} image(s)", id, state, clock.Elapsed.TotalSeconds, finished.ImageIds.Count);
+        await events.FinishedAsync(finished).ConfigureAwait(false);
+    }
+
+    private async Task SaveImageAsync(JobRecord job, FinishedImage image, CancellationToken cancellationToken)
+    {
+        // Saving must not be torn by a stop request: a finished image is always kept.
+        var relative = await outputs.SaveAsync(job.Mode, image.Seed, image.Png, CancellationToken.None).ConfigureAwait(false);
+        var imageId = Guid.NewGuid().ToString("N");
+        store.AddImage(new ImageRecord(imageId, job.Id, job.Owner, relative, image.Seed, image.Width, image.Height, image.Prompt, image.Infotext, DateTimeOffset.UtcNow));
+        await events.ImageSavedAsync(job, imageId, image.Seed, image.Index).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}

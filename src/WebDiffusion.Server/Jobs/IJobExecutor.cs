@@ -1,0 +1,14 @@
+namespace WebDiffusion.Server.Jobs;
+
+/// <summary>Runs one job's generation; the worker owns the life cycle, storage and events around it.</summary>
+public interface IJobExecutor
+{
+    /// <summary>Number of images the job will produce and the steps per image, for progress before the first step.</summary>
+    (int Images, int StepsPerImage) Plan(JobRecord job);
+
+    /// <summary>
+    /// Generates the job's images, calling <see cref="JobExecution.ImageReadyAsync"/> as each one is finished and
+    /// <see cref="JobExecution.ReportStep"/> per sampling step. Throws OperationCanceledException when stopped.
+    /// </summary>
+    Task ExecuteAsync(JobExecution execution, CancellationToken cancellationToken);
+}

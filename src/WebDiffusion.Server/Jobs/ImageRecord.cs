@@ -1,0 +1,14 @@
+namespace WebDiffusion.Server.Jobs;
+
+/// <summary>A saved output image. <see cref="RelativePath"/> is relative to the outputs folder and never leaves the server.</summary>
+public sealed record ImageRecord(
+    string Id,
+    string JobId,
+    string Owner,
+    string RelativePath,
+    long Seed,
+    int Width,
+    int Height,
+    string Prompt,
+    string Infotext,
+    DateTimeOffset CreatedAt);

@@ -1,0 +1,21 @@
+namespace WebDiffusion.Server.Jobs;
+
+/// <summary>What the executor gets for one job: the record, the controls and the callbacks into the worker.</summary>
+public sealed class JobExecution(JobRecord job, JobControl control, Func<FinishedImage, CancellationToken, Task> imageReady, Action<StepProgress> step)
+{
+    public JobRecord Job { get; } = job;
+
+    public JobControl Control { get; } = control;
+
+    /// <summary>Stores one finished image (PNG with infotext) and announces it.</summary>
+    public Task ImageReadyAsync(FinishedImage image, CancellationToken cancellationToken) => imageReady(image, cancellationToken);
+
+    /// <summary>Reports a sampling step (throttled before it reaches clients).</summary>
+    public void ReportStep(StepProgress progress) => step(progress);
+}
+
+/// <summary>One finished image: encoded PNG (infotext embedded), and what the index needs.</summary>
+public sealed record FinishedImage(byte[] Png, int Index, long Seed, int Width, int Height, string Prompt, string Infotext);
+
+/// <summary>Progress of one sampling step; <see cref="PreviewPng"/> is a small preview or null.</summary>
+public sealed record StepProgress(int Step, int TotalSteps, int ImageIndex, double Sigma, byte[]? PreviewPng);

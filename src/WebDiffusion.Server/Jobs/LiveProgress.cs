@@ -1,0 +1,53 @@
+namespace WebDiffusion.Server.Jobs;
+
+/// <summary>The running job's latest progress, for polling clients (/api/jobs/{id}, /sdapi/v1/progress).</summary>
+public sealed class LiveProgress
+{
+    private Snapshot? _current;
+
+    public Snapshot? Current => Volatile.Read(ref _current);
+
+    public void Start(JobRecord job, int images, int stepsPerImage) =>
+        Volatile.Write(ref _current, new Snapshot(job.Id, job.Owner, 0, stepsPerImage, 0, images, DateTimeOffset.UtcNow, null));
+
+    public void Update(StepProgress step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var current = Current;
+        if (current is not null)
+        {
+            Volatile.Write(ref _current, current with
+            {
+                Step = step.Step,
+                TotalSteps = step.TotalSteps,
+                ImageIndex = step.ImageIndex,
+                PreviewPng = step.PreviewPng ?? current.PreviewPng,
+            });
+        }
+    }
+
+    public void Clear() => Volatile.Write(ref _current, null);
+
+    /// <summary>One moment of a running job.</summary>
+    public sealed record Snapshot(string JobId, string Owner, int Step, int TotalSteps, int ImageIndex, int ImageCount, DateTimeOffset StartedAt, byte[]? PreviewPng)
+    {
+        /// <summary>Fraction done over all images, 0..1.</summary>
+        public double Fraction => ImageCount == 0 || TotalSteps == 0 ? 0 : Math.Clamp((ImageIndex + ((double)Step / TotalSteps)) / ImageCount, 0, 1);
+
+        /// <summary>Estimated time left, from the pace so far.</summary>
+        public TimeSpan? Eta
+        {
+            get
+            {
+                var f = Fraction;
+                if (f <= 0)
+                {
+                    return null;
+                }
+
+                var elapsed = DateTimeOffset.UtcNow - StartedAt;
+                return TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - f) / f);
+            }
+        }
+    }
+}
