@@ -164,6 +164,7 @@ public static class PngDecoder
                     (current, previous) = (previous, current);
                 }
 
+                RefuseExcessData(zlib, header);
                 return image;
             }
 
@@ -194,11 +195,22 @@ public static class PngDecoder
                 }
             }
 
+            RefuseExcessData(zlib, header);
             return image;
         }
         catch (InvalidDataException ex)
         {
             throw new InvalidImageException("The PNG file is corrupt: its image data cannot be inflated.", ex);
+        }
+    }
+
+    private static void RefuseExcessData(Stream zlib, PngHeader header)
+    {
+        Span<byte> probe = stackalloc byte[1];
+        if (zlib.Read(probe) > 0)
+        {
+            throw new ImageTooLargeException(
+                $"The PNG holds more image data than its {header.Width}x{header.Height} header describes; refused (a compression bomb or a corrupt file).");
         }
     }
 
