@@ -22,7 +22,7 @@ public static class LinearVae
     };
 
     /// <summary>The checkerboard colour u.</summary>
-    internal static readonly double[] DetailColor = [0.2, 0.2, 0.2];
+    internal static readonly double[] DetailColor = [0.5, 0.5, 0.5];
 
     /// <summary>The latent functional w carried by the checkerboard.</summary>
     internal static readonly double[] DetailWeights = [0.25, -0.25, 0.25, 0.5];
