@@ -19,7 +19,7 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
         "inpainting_fill", "inpaint_full_res", "inpaint_full_res_padding", "enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps",
         "hr_resize_x", "hr_resize_y", "hr_prompt", "hr_negative_prompt", "hr_sampler_name", "hr_denoising_strength", "tiling", "model",
         "override_settings", "override_settings_restore_afterwards", "send_images", "save_images", "styles", "restore_faces",
-        "include_init_images", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name",
+        "include_init_images", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name", "webdiffusion_api_defaults",
     };
 
     /// <summary>Result of reading: the request when valid, else the errors.</summary>

@@ -19,6 +19,7 @@ public static class JobServiceExtensions
         services.AddSingleton<LiveProgress>();
         services.AddSingleton<OutputWriter>();
         services.AddSingleton<JobService>();
+        services.AddSingleton<JobCompletions>();
         services.AddSingleton<JobRequestParser>();
         services.AddSingleton<UserSettingsStore>();
         services.AddSingleton<IJobEvents, HubJobEvents>();

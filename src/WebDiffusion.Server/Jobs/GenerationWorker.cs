@@ -15,6 +15,7 @@ public sealed class GenerationWorker(
     OutputWriter outputs,
     IJobEvents events,
     LiveProgress live,
+    JobCompletions completions,
     ILogger<GenerationWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan StepEventInterval = TimeSpan.FromMilliseconds(100);
@@ -82,7 +83,8 @@ public sealed class GenerationWorker(
                         lastEvent = now;
                         _ = events.StepAsync(job, step, now, live.Current?.Eta);
                     }
-                });
+                },
+                resultJson => store.SetResult(id, resultJson));
             await executor.ExecuteAsync(execution, control.StopToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (control.StopToken.IsCancellationRequested)
@@ -107,6 +109,7 @@ public sealed class GenerationWorker(
         store.Finish(id, state, error);
         var finished = store.Get(id)!;
         logger.LogInformation("Job {JobId} {State} after {Seconds:F2}s with {Images} image(s)", id, state, clock.Elapsed.TotalSeconds, finished.ImageIds.Count);
+        completions.Complete(finished);
         await events.FinishedAsync(finished).ConfigureAwait(false);
     }
 

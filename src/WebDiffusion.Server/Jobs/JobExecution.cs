@@ -1,7 +1,7 @@
 namespace WebDiffusion.Server.Jobs;
 
 /// <summary>What the executor gets for one job: the record, the controls and the callbacks into the worker.</summary>
-public sealed class JobExecution(JobRecord job, JobControl control, Func<FinishedImage, CancellationToken, Task> imageReady, Action<StepProgress> step)
+public sealed class JobExecution(JobRecord job, JobControl control, Func<FinishedImage, CancellationToken, Task> imageReady, Action<StepProgress> step, Action<string> result)
 {
     public JobRecord Job { get; } = job;
 
@@ -9,6 +9,9 @@ public sealed class JobExecution(JobRecord job, JobControl control, Func<Finishe
 
     /// <summary>Stores one finished image (PNG with infotext) and announces it.</summary>
     public Task ImageReadyAsync(FinishedImage image, CancellationToken cancellationToken) => imageReady(image, cancellationToken);
+
+    /// <summary>Records the job's result description (A1111's <c>info</c> JSON string).</summary>
+    public void SetResult(string resultJson) => result(resultJson);
 
     /// <summary>Reports a sampling step (throttled before it reaches clients).</summary>
     public void ReportStep(StepProgress progress) => step(progress);

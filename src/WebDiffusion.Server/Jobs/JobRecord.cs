@@ -12,7 +12,8 @@ public sealed record JobRecord(
     DateTimeOffset? FinishedAt,
     string? Error,
     IReadOnlyList<string> ImageIds,
-    long Sequence)
+    long Sequence,
+    string? ResultJson = null)
 {
     /// <summary>Whether the job can still change state.</summary>
     public bool IsActive => State is JobState.Queued or JobState.Running;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace WebDiffusion.Server.Jobs;
 
 /// <summary>Submits, looks up and controls jobs: the one entry point the native API, /sdapi and the hub share.</summary>
-public sealed class JobService(JobStore store, JobQueue queue, RunningJobs running, IJobEvents events, IOptions<JobQueueOptions> options, ILogger<JobService> logger)
+public sealed class JobService(JobStore store, JobQueue queue, RunningJobs running, IJobEvents events, JobCompletions completions, IOptions<JobQueueOptions> options, ILogger<JobService> logger)
 {
     private readonly JobQueueOptions _options = options.Value;
     private readonly Lock _admission = new();
@@ -59,7 +59,9 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
 
         if (store.Finish(job.Id, JobState.Cancelled, null))
         {
-            await events.FinishedAsync(store.Get(job.Id)!).ConfigureAwait(false);
+            var ended = store.Get(job.Id)!;
+            completions.Complete(ended);
+            await events.FinishedAsync(ended).ConfigureAwait(false);
             return true;
         }
 

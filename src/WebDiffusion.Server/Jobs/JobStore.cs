@@ -38,7 +38,8 @@ public sealed class JobStore
               created_at TEXT NOT NULL,
               started_at TEXT,
               finished_at TEXT,
-              error TEXT);
+              error TEXT,
+              result TEXT);
             CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner, seq);
             CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, seq);
             CREATE TABLE IF NOT EXISTS images (
@@ -86,7 +87,7 @@ public sealed class JobStore
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, id, owner, mode, request, state, created_at, started_at, finished_at, error FROM jobs WHERE id = $id";
+        command.CommandText = "SELECT seq, id, owner, mode, request, state, created_at, started_at, finished_at, error, result FROM jobs WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadJob(connection, reader) : null;
@@ -98,7 +99,7 @@ public sealed class JobStore
         using var connection = Open();
         var total = Convert.ToInt32(Scalar(connection, "SELECT count(*) FROM jobs WHERE owner = $owner", ("$owner", owner)), CultureInfo.InvariantCulture);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, id, owner, mode, request, state, created_at, started_at, finished_at, error FROM jobs WHERE owner = $owner ORDER BY seq DESC LIMIT $limit OFFSET $offset";
+        command.CommandText = "SELECT seq, id, owner, mode, request, state, created_at, started_at, finished_at, error, result FROM jobs WHERE owner = $owner ORDER BY seq DESC LIMIT $limit OFFSET $offset";
         command.Parameters.AddWithValue("$owner", owner);
         command.Parameters.AddWithValue("$limit", pageSize);
         command.Parameters.AddWithValue("$offset", (page - 1) * pageSize);
@@ -155,6 +156,13 @@ public sealed class JobStore
         }
 
         return ids;
+    }
+
+    /// <summary>Stores the job's result description (A1111's <c>info</c> JSON).</summary>
+    public void SetResult(string id, string resultJson)
+    {
+        using var connection = Open();
+        Execute(connection, "UPDATE jobs SET result = $result WHERE id = $id", ("$id", id), ("$result", resultJson));
     }
 
     public void AddImage(ImageRecord image)
@@ -300,7 +308,7 @@ public sealed class JobStore
         return new JobRecord(
             id, r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<JobState>(r.GetString(5)),
             ParseTime(r.GetString(6)), r.IsDBNull(7) ? null : ParseTime(r.GetString(7)), r.IsDBNull(8) ? null : ParseTime(r.GetString(8)),
-            r.IsDBNull(9) ? null : r.GetString(9), images, r.GetInt64(0));
+            r.IsDBNull(9) ? null : r.GetString(9), images, r.GetInt64(0), r.IsDBNull(10) ? null : r.GetString(10));
     }
 
     private static ImageRecord ReadImage(SqliteDataReader r) => new(

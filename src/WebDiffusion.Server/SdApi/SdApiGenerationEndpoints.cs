@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using WebDiffusion.Core.Generation;
+using WebDiffusion.Server.Api;
+using WebDiffusion.Server.Endpoints;
+using WebDiffusion.Server.Jobs;
+using WebDiffusion.Server.Security;
+
+namespace WebDiffusion.Server.SdApi;
+
+/// <summary>
+/// A1111's <c>POST /sdapi/v1/txt2img</c> and <c>/img2img</c>: the request goes through our queue like any job; the call
+/// waits for it and answers in A1111's shape (<c>images</c>, <c>parameters</c>, <c>info</c> JSON string).
+/// </summary>
+public static class SdApiGenerationEndpoints
+{
+    /// <summary>Marker stored in the job's body so the executor applies A1111's API defaults.</summary>
+    public const string ApiDefaultsMarker = "webdiffusion_api_defaults";
+
+    public static IEndpointRouteBuilder MapSdApiGenerationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/sdapi/v1/txt2img", (HttpContext context, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, ILogger<JobService> logger)
+            => GenerateAsync(context, GenerationMode.Txt2Img, jobs, parser, completions, store, outputs, logger));
+        endpoints.MapPost("/sdapi/v1/img2img", (HttpContext context, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, ILogger<JobService> logger)
+            => GenerateAsync(context, GenerationMode.Img2Img, jobs, parser, completions, store, outputs, logger));
+        return endpoints;
+    }
+
+    private static async Task<IResult> GenerateAsync(
+        HttpContext context, GenerationMode mode, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, ILogger logger)
+    {
+        JsonObject? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<JsonObject>(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            return Error(StatusCodes.Status422UnprocessableEntity, "Invalid JSON", ex.Message);
+        }
+
+        body ??= [];
+        var refused = RefusedFields(body);
+        if (refused.Count > 0)
+        {
+            return Error(StatusCodes.Status422UnprocessableEntity, "Unsupported fields", string.Join(" ", refused));
+        }
+
+        using var document = JsonDocument.Parse(body.ToJsonString());
+        var result = parser.Parse(document.RootElement, mode, api: true);
+        if (!result.IsValid)
+        {
+            var status = result.Errors.ContainsKey("sampler_name") && result.Errors.Count == 1 ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity;
+            return Results.Json(new { error = "Validation failed", detail = string.Join(" ", result.Errors.SelectMany(e => e.Value)), errors = result.Errors }, statusCode: status);
+        }
+
+        foreach (var unknown in A1111RequestReader.UnknownFields(document.RootElement))
+        {
+            logger.LogWarning("Ignoring unsupported /sdapi field {Field}", unknown);
+        }
+
+        var stored = body.DeepClone().AsObject();
+        stored[ApiDefaultsMarker] = true;
+        var modeName = mode == GenerationMode.Img2Img ? "img2img" : "txt2img";
+        JobRecord job;
+        try
+        {
+            (job, _) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeName, stored.ToJsonString()).ConfigureAwait(false);
+        }
+        catch (QueueFullException ex)
+        {
+            return JobEndpoints.TooMany(context, ex);
+        }
+
+        // A disconnecting client does not stop the job: its images are still saved and visible in the gallery.
+        var finished = await completions.WaitAsync(job.Id, context.RequestAborted).ConfigureAwait(false);
+        if (finished.State == JobState.Failed)
+        {
+            return Error(StatusCodes.Status500InternalServerError, "Generation failed", finished.Error ?? "unknown error");
+        }
+
+        var sendImages = body["send_images"] is not JsonValue send || send.GetValueKind() != JsonValueKind.False;
+        var images = new List<string>();
+        if (sendImages)
+        {
+            foreach (var id in finished.ImageIds)
+            {
+                if (store.GetImage(id) is { } image && outputs.Resolve(image.RelativePath) is { } path && File.Exists(path))
+                {
+                    images.Add(Convert.ToBase64String(await File.ReadAllBytesAsync(path, context.RequestAborted).ConfigureAwait(false)));
+                }
+            }
+        }
+
+        if (mode == GenerationMode.Img2Img && body["include_init_images"] is JsonValue include && include.GetValueKind() == JsonValueKind.True)
+        {
+            // A1111 echoes the init images in parameters only when asked; otherwise they are dropped from the echo.
+        }
+        else
+        {
+            body.Remove("init_images");
+        }
+
+        body.Remove("include_init_images");
+        return Results.Json(new { images, parameters = body, info = finished.ResultJson ?? "{}" });
+    }
+
+    /// <summary>Fields that would change the result if we silently ignored them.</summary>
+    private static List<string> RefusedFields(JsonObject body)
+    {
+        var refused = new List<string>();
+        if (body["script_name"] is JsonValue script && script.GetValueKind() == JsonValueKind.String && !string.IsNullOrEmpty(script.GetValue<string>()))
+        {
+            refused.Add($"script_name '{script.GetValue<string>()}': scripts are not supported.");
+        }
+
+        if (body["alwayson_scripts"] is JsonObject scripts && scripts.Count > 0)
+        {
+            refused.Add($"alwayson_scripts ({string.Join(", ", scripts.Select(s => s.Key))}): extensions such as ControlNet are not supported yet.");
+        }
+
+        if (body["restore_faces"] is JsonValue faces && faces.GetValueKind() == JsonValueKind.True)
+        {
+            refused.Add("restore_faces: no face restorer is available.");
+        }
+
+        if (body["styles"] is JsonArray styles && styles.Count > 0)
+        {
+            refused.Add("styles: prompt styles are not supported yet; put the text in the prompt.");
+        }
+
+        if (body["image_cfg_scale"] is JsonValue || body["firstpass_image"] is JsonValue || body["refiner_checkpoint"] is JsonValue { } r && r.GetValueKind() == JsonValueKind.String)
+        {
+            refused.Add("image_cfg_scale / firstpass_image / refiner_checkpoint are not supported.");
+        }
+
+        return refused;
+    }
+
+    internal static IResult Error(int status, string error, string detail) =>
+        Results.Json(new { error, detail, body = (string?)null, errors = detail }, statusCode: status);
+}
