@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace WebDiffusion.Onnx.Native;
 
 /// <summary>Turns <see cref="OrtSessionOptions"/> into a native OrtSessionOptions.</summary>
@@ -93,17 +95,17 @@ internal static unsafe class SessionOptionsBuilder
         var pairs = cuda.ToKeyValues();
         var keys = pairs.Select(p => Utf8.Encode(p.Key)).ToArray();
         var values = pairs.Select(p => Utf8.Encode(p.Value)).ToArray();
-        var keyHandles = new System.Runtime.InteropServices.GCHandle[pairs.Count * 2];
+        var pins = new GCHandle[pairs.Count * 2];
         var keyPointers = new nint[pairs.Count];
         var valuePointers = new nint[pairs.Count];
         try
         {
             for (var i = 0; i < pairs.Count; i++)
             {
-                keyHandles[2 * i] = System.Runtime.InteropServices.GCHandle.Alloc(keys[i], System.Runtime.InteropServices.GCHandleType.Pinned);
-                keyHandles[(2 * i) + 1] = System.Runtime.InteropServices.GCHandle.Alloc(values[i], System.Runtime.InteropServices.GCHandleType.Pinned);
-                keyPointers[i] = keyHandles[2 * i].AddrOfPinnedObject();
-                valuePointers[i] = keyHandles[(2 * i) + 1].AddrOfPinnedObject();
+                pins[2 * i] = GCHandle.Alloc(keys[i], GCHandleType.Pinned);
+                pins[(2 * i) + 1] = GCHandle.Alloc(values[i], GCHandleType.Pinned);
+                keyPointers[i] = pins[2 * i].AddrOfPinnedObject();
+                valuePointers[i] = pins[(2 * i) + 1].AddrOfPinnedObject();
             }
 
             fixed (nint* k = keyPointers)
@@ -114,7 +116,7 @@ internal static unsafe class SessionOptionsBuilder
         }
         finally
         {
-            foreach (var h in keyHandles)
+            foreach (var h in pins)
             {
                 if (h.IsAllocated)
                 {

@@ -18,6 +18,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(WebDiffusionPaths.From(configuration, environment));
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<OnnxRuntimeStatusProvider>();
+        services.AddSingleton(sp => sp.GetRequiredService<OnnxRuntimeStatusProvider>().GetRequiredRuntime());
         services.AddSingleton<VerbDispatcher>();
         services.AddWebDiffusionJobs(configuration);
         return services;
