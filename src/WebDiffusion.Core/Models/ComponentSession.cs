@@ -1,0 +1,76 @@
+using WebDiffusion.Onnx;
+using WebDiffusion.Onnx.ModelWriter;
+
+namespace WebDiffusion.Core.Models;
+
+/// <summary>
+/// One component's ORT session, opened on first use (thread-safe) and closed on dispose. Session-creation failures
+/// become <see cref="ModelLoadException"/>s naming the file.
+/// </summary>
+internal sealed class ComponentSession : IDisposable
+{
+    private readonly OrtRuntime _runtime;
+    private readonly OrtSessionOptions? _options;
+    private readonly Lock _lock = new();
+    private OrtSession? _session;
+    private bool _disposed;
+
+    public ComponentSession(string path, OnnxModelSignature signature, OrtRuntime runtime, OrtSessionOptions? options)
+    {
+        Path = path;
+        Signature = signature;
+        _runtime = runtime;
+        _options = options;
+    }
+
+    public string Path { get; }
+
+    public OnnxModelSignature Signature { get; }
+
+    public bool IsOpen => Volatile.Read(ref _session) is not null;
+
+    public OrtSession Session
+    {
+        get
+        {
+            var session = Volatile.Read(ref _session);
+            if (session is not null)
+            {
+                return session;
+            }
+
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_session is null)
+                {
+                    try
+                    {
+                        Volatile.Write(ref _session, _runtime.CreateSession(Path, _options));
+                    }
+                    catch (OrtException ex)
+                    {
+                        throw new ModelLoadException(Path, null, "a model ONNX Runtime can load", ex.Message, ex);
+                    }
+                }
+
+                return _session!;
+            }
+        }
+    }
+
+    /// <summary>The batch size the model fixes in dim 0 of <paramref name="input"/>, or null when dynamic.</summary>
+    public int? FixedBatch(string input) => Signature.FindInput(input)?.FixedDim(0) is { } n and > 0 ? (int)n : null;
+
+    public TensorElementType InputType(string input) => Signature.FindInput(input)!.ElementType;
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _session?.Dispose();
+            _session = null;
+        }
+    }
+}

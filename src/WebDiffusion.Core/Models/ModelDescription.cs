@@ -1,0 +1,44 @@
+namespace WebDiffusion.Core.Models;
+
+/// <summary>What the registry knows about one model folder, read without loading weights.</summary>
+public sealed record ModelDescription
+{
+    /// <summary>The folder name under models/Stable-diffusion (the model's name).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Absolute path of the model folder (or of the file, for a refused single-file checkpoint).</summary>
+    public required string Folder { get; init; }
+
+    /// <summary>Components present (tokenizer, text_encoder, unet, vae_encoder, vae_decoder …).</summary>
+    public IReadOnlyList<string> Components { get; init; } = [];
+
+    /// <summary>Storage precision (from the unet's <c>sample</c> dtype).</summary>
+    public ModelPrecision Precision { get; init; }
+
+    /// <summary>The family guess; see <see cref="ModelFolderReader"/> for the rules.</summary>
+    public SdVersion SdVersion { get; init; }
+
+    /// <summary>What the unet predicts.</summary>
+    public PredictionType PredictionType { get; init; }
+
+    /// <summary>Factor between VAE latents and unet latents (0.18215 for SD1/2, 0.13025 for XL, or vae_decoder/config.json).</summary>
+    public float LatentScale { get; init; } = 0.18215f;
+
+    /// <summary>True for a 9-channel (inpainting) unet.</summary>
+    public bool IsInpainting { get; init; }
+
+    /// <summary>Hidden size of the text encoder's last_hidden_state, or 0 when unknown.</summary>
+    public int TextHiddenSize { get; init; }
+
+    /// <summary>Short hash (first 10 hex of the SHA-256 defined in <see cref="ModelHasher"/>), or null when not computed.</summary>
+    public string? Hash { get; init; }
+
+    /// <summary>Why the model cannot be loaded, or null when it can.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>True when <see cref="Error"/> is null.</summary>
+    public bool IsUsable => Error is null;
+
+    /// <summary>Path of a component's model.onnx.</summary>
+    public string ComponentPath(string component) => Path.Combine(Folder, component, ModelComponents.ModelFileName);
+}

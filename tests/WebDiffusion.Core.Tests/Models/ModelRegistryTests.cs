@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using WebDiffusion.Core.Models;
+using WebDiffusion.ModelKit;
+
+namespace WebDiffusion.Core.Tests.Models;
+
+public class ModelRegistryTests
+{
+    [Fact]
+    public void Describes_good_folders_and_reports_broken_ones_without_hiding_the_good_ones()
+    {
+        using var folders = new ModelTestFolders();
+        folders.Write("a-fp16", TinyModelVariant.Fp16);
+        var broken = folders.Write("b-broken", TinyModelVariant.Fp32);
+        File.Delete(Path.Combine(broken, "vae_decoder", "model.onnx"));
+        folders.Write("c-inpaint", TinyModelVariant.Inpainting);
+        folders.Write("d-v", TinyModelVariant.VPrediction);
+        Directory.CreateDirectory(Path.Combine(folders.CheckpointsDir, "e-empty"));
+        File.WriteAllText(Path.Combine(folders.CheckpointsDir, "old.ckpt"), "pickle");
+
+        var registry = new ModelRegistry(folders.ModelsDir, folders.DataDir);
+        var models = registry.Refresh().Models;
+
+        Assert.Equal(["a-fp16", "b-broken", "c-inpaint", "d-v", "e-empty", "old.ckpt"], models.Select(m => m.Name));
+        var fp16 = models[0];
+        Assert.Null(fp16.Error);
+        Assert.Equal(ModelPrecision.Fp16, fp16.Precision);
+        Assert.Equal(SdVersion.Unknown, fp16.SdVersion);
+        Assert.Equal(0.18215f, fp16.LatentScale);
+        Assert.Equal(["tokenizer", "text_encoder", "unet", "vae_encoder", "vae_decoder"], fp16.Components);
+        Assert.Contains("vae_decoder", models[1].Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("vae_decoder", models[1].Components);
+        Assert.True(models[2].IsInpainting);
+        Assert.Equal(ModelPrecision.Fp32, models[2].Precision);
+        Assert.Equal(PredictionType.VPrediction, models[3].PredictionType);
+        Assert.Equal(PredictionType.Epsilon, models[0].PredictionType);
+        Assert.NotNull(models[4].Error);
+        Assert.Contains("pickle", models[5].Error, StringComparison.Ordinal);
+        Assert.Same(registry.Current, registry.Current);
+        Assert.Equal("c-inpaint", registry.Find("c-inpaint")!.Name);
+    }
+
+    [Fact]
+    public void Hash_is_the_sha256_of_the_unet_and_its_external_weights_and_is_cached()
+    {
+        using var folders = new ModelTestFolders();
+        var folder = folders.Write("m", TinyModelVariant.Fp32);
+        var unetBytes = File.ReadAllBytes(Path.Combine(folder, "unet", "model.onnx"));
+        var weights = File.ReadAllBytes(Path.Combine(folder, "unet", "weights.pb"));
+        var expected = Convert.ToHexStringLower(SHA256.HashData([.. unetBytes, .. weights]))[..10];
+
+        var registry = new ModelRegistry(folders.ModelsDir, folders.DataDir);
+        Assert.Equal(expected, registry.Refresh().Models.Single().Hash);
+        var cacheFile = Path.Combine(folders.DataDir, ModelHashCache.FileName);
+        Assert.Contains(expected, File.ReadAllText(cacheFile), StringComparison.Ordinal);
+
+        // A cached entry is used as long as path, size and mtime match: poison it to prove it is read.
+        File.WriteAllText(cacheFile, File.ReadAllText(cacheFile).Replace(expected, "0123456789", StringComparison.Ordinal));
+        Assert.Equal("0123456789", new ModelRegistry(folders.ModelsDir, folders.DataDir).Refresh().Models.Single().Hash);
+
+        // Touching the weights invalidates the entry.
+        File.SetLastWriteTimeUtc(Path.Combine(folder, "unet", "weights.pb"), DateTime.UtcNow.AddMinutes(1));
+        Assert.Equal(expected, new ModelRegistry(folders.ModelsDir, folders.DataDir).Refresh().Models.Single().Hash);
+    }
+
+    [Fact]
+    public void Inline_weights_hash_equals_a1111_short_hash_of_the_file()
+    {
+        using var folders = new ModelTestFolders();
+        var folder = folders.Write("m", TinyModelVariant.Fp16);
+        var expected = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, "unet", "model.onnx"))))[..10];
+        Assert.Equal(expected, new ModelRegistry(folders.ModelsDir, folders.DataDir).Refresh().Models.Single().Hash);
+    }
+
+    [Fact]
+    public void Lists_vae_lora_and_embeddings_from_both_folders_refusing_pickles()
+    {
+        using var folders = new ModelTestFolders();
+        var extraEmbeddings = Path.Combine(folders.Root, "embeddings");
+        foreach (var (dir, file) in new[]
+        {
+            ("VAE", "kl-f8.safetensors"), ("VAE", "old.pt"), ("Lora", "style.safetensors"), ("Lora", "notes.txt"),
+            ("embeddings", "bad-hands.safetensors"),
+        })
+        {
+            Directory.CreateDirectory(Path.Combine(folders.ModelsDir, dir));
+            File.WriteAllText(Path.Combine(folders.ModelsDir, dir, file), "x");
+        }
+
+        Directory.CreateDirectory(extraEmbeddings);
+        File.WriteAllText(Path.Combine(extraEmbeddings, "easyneg.pt"), "x");
+
+        var snapshot = new ModelRegistry(folders.ModelsDir, folders.DataDir, extraEmbeddings).Refresh();
+
+        Assert.Equal(["kl-f8", "old"], snapshot.Vae.Select(f => f.Name));
+        Assert.True(snapshot.Vae[0].IsUsable);
+        Assert.Contains("pickle", snapshot.Vae[1].Error, StringComparison.Ordinal);
+        Assert.Equal(["style"], snapshot.Loras.Select(f => f.Name));
+        Assert.Equal(["bad-hands", "easyneg"], snapshot.Embeddings.Select(f => f.Name));
+        Assert.False(snapshot.Embeddings[1].IsUsable);
+    }
+
+    [Fact]
+    public void Concurrent_refreshes_are_safe_and_agree()
+    {
+        using var folders = new ModelTestFolders();
+        folders.Write("m", TinyModelVariant.Fp32);
+        var registry = new ModelRegistry(folders.ModelsDir, folders.DataDir);
+        var snapshots = new ModelRegistrySnapshot[8];
+        Parallel.For(0, snapshots.Length, i => snapshots[i] = registry.Refresh());
+        Assert.All(snapshots, s => Assert.Equal(snapshots[0].Models.Single().Hash, s.Models.Single().Hash));
+    }
+
+    [Fact]
+    public void Missing_models_folder_gives_an_empty_listing()
+    {
+        var registry = new ModelRegistry(Path.Combine(Path.GetTempPath(), "wd-none-" + Guid.NewGuid().ToString("N")), null);
+        var snapshot = registry.Refresh();
+        Assert.Empty(snapshot.Models);
+        Assert.Empty(snapshot.Vae);
+    }
+}
