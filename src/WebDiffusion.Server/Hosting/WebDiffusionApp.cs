@@ -87,6 +87,7 @@ public static class WebDiffusionApp
         app.MapImageEndpoints();
         app.MapSettingsEndpoints();
         app.MapHub<Hubs.ProgressHub>("/hubs/progress");
+        app.MapPngInfoEndpoints();
         app.MapSpaFallback();
     }
 }
