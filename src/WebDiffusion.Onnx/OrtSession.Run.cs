@@ -216,6 +216,12 @@ public sealed unsafe partial class OrtSession
 
             _runOptions.Return(scope.Options);
         }
+        catch
+        {
+            scope.Options.Dispose();
+            OrtStatus.Release(status);
+            throw;
+        }
         finally
         {
             _handle.DangerousRelease();
