@@ -21,6 +21,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<OnnxRuntimeStatusProvider>().GetRequiredRuntime());
         services.AddSingleton<VerbDispatcher>();
         services.AddWebDiffusionJobs(configuration);
+        services.AddWebDiffusionModels();
         return services;
     }
 }

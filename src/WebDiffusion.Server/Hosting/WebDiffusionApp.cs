@@ -88,6 +88,7 @@ public static class WebDiffusionApp
         app.MapSettingsEndpoints();
         app.MapHub<Hubs.ProgressHub>("/hubs/progress");
         app.MapPngInfoEndpoints();
+        app.MapModelEndpoints();
         app.MapSpaFallback();
     }
 }
