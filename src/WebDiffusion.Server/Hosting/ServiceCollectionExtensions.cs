@@ -19,6 +19,7 @@ public static class ServiceCollectionExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<OnnxRuntimeStatusProvider>();
         services.AddSingleton<VerbDispatcher>();
+        services.AddWebDiffusionText();
         return services;
     }
 }
