@@ -22,6 +22,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VerbDispatcher>();
         services.AddWebDiffusionJobs(configuration);
         services.AddWebDiffusionModels();
+        services.AddWebDiffusionText();
         return services;
     }
 }

@@ -89,6 +89,7 @@ public static class WebDiffusionApp
         app.MapHub<Hubs.ProgressHub>("/hubs/progress");
         app.MapPngInfoEndpoints();
         app.MapModelEndpoints();
+        app.MapPromptEndpoints();
         app.MapSpaFallback();
     }
 }

@@ -151,4 +151,12 @@ public class PromptChunkerTests
         Assert.Empty(result.Chunks[0].Insertions);
         Assert.Equal(1, Assert.Single(result.Chunks[1].Insertions).Position);
     }
+
+    [Fact]
+    public void Absurd_weights_are_clamped_to_stay_finite()
+    {
+        var result = new PromptChunker(Tokenizer).Tokenize(new string('(', 10_000) + "cat" + new string('[', 10_000) + "dog");
+        Assert.Equal(PromptChunker.MaxWeight, result.Chunks[0].Weights[1]);
+        Assert.All(result.Chunks[0].Weights, w => Assert.True(float.IsFinite(w)));
+    }
 }

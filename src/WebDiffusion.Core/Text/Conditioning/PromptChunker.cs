@@ -16,6 +16,12 @@ public sealed class PromptChunker
     /// <summary>Prompt tokens per chunk (77 minus BOS and EOS).</summary>
     public const int ChunkLength = 75;
 
+    /// <summary>
+    /// Largest magnitude of a token weight: deeper nesting (e.g. 10,000 parentheses, 1.1^10000 = ∞) is clamped so the
+    /// conditioning stays finite (A1111 would produce NaN images).
+    /// </summary>
+    public const float MaxWeight = 1000f;
+
     private readonly ClipTokenizer _tokenizer;
     private readonly Dictionary<int, List<(int[] Ids, TextualInversionEmbedding Embedding)>> _triggers = [];
     private readonly int _commaBacktrack;
@@ -77,7 +83,7 @@ public sealed class PromptChunker
 
             tokens.Clear();
             _tokenizer.Encode(run.Text, tokens);
-            var weight = (float)run.Weight;
+            var weight = (float)Math.Clamp(run.Weight, -MaxWeight, MaxWeight);
             var position = 0;
             while (position < tokens.Count)
             {
