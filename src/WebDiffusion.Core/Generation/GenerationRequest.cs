@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Imaging.Resize;
+
 namespace WebDiffusion.Core.Generation;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using WebDiffusion.Core.Generation;
+using WebDiffusion.Core.Imaging.Resize;
 
 namespace WebDiffusion.Server.Api;
 
