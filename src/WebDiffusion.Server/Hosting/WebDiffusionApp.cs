@@ -83,6 +83,7 @@ public static class WebDiffusionApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSystemEndpoints();
+        app.MapSamplerEndpoints();
         app.MapSpaFallback();
     }
 }
