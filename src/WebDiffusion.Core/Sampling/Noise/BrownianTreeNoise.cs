@@ -119,7 +119,7 @@ public sealed class BrownianTreeNoise : INoiseSampler
         var z = _z.AsSpan();
         double a = _t0, b = _t1;
         wa.Clear();
-        Normals(seed, 1, 0, wb);
+        Normals(seed, 0, 0, wb);
         TensorPrimitives.Multiply(wb, (float)Math.Sqrt(b - a), wb);
         if (t <= a)
         {

@@ -17,8 +17,6 @@ public static class SamplerRegistry
     private const SamplerFlags Brownian = SamplerFlags.BrownianNoise;
     private const SamplerFlags Discard = SamplerFlags.DiscardPenultimateSigma;
 
-    private static readonly Dictionary<string, ISampler> ByName = BuildIndex();
-
     /// <summary>All samplers in A1111's order.</summary>
     public static IReadOnlyList<ISampler> All { get; } =
     [
@@ -42,6 +40,8 @@ public static class SamplerRegistry
         new UniPcSampler(Info("UniPC", ["unipc"], null, SamplerFlags.Timesteps)),
         new LcmSampler(Info("LCM", ["k_lcm"], null, SamplerFlags.None)),
     ];
+
+    private static readonly Dictionary<string, ISampler> ByName = BuildIndex();
 
     /// <summary>The UI names, in order.</summary>
     public static IReadOnlyList<string> Names => All.Select(s => s.Info.Name).ToArray();

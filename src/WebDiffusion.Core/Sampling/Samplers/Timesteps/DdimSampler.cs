@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Sampling.Schedules;
+
 namespace WebDiffusion.Core.Sampling.Samplers.Timesteps;
 
 /// <summary>A1111's <c>sd_samplers_timesteps_impl.ddim</c> (eta from <c>eta_ddim</c>, default 0).</summary>
@@ -27,7 +29,7 @@ internal sealed class DdimSampler(SamplerInfo info) : TimestepSampler(info)
                 SpanOps.AddScaled(run.X.Span, noise.Span, sigmaT);
             }
 
-            run.Report(n - 1 - i, n, run.Sigmas[n - 1 - i], run.X.Span, den.Span);
+            run.Report(n - 1 - i, n, DiscreteSchedule.SigmaFromAlphaCumprod(aPrev), run.X.Span, den.Span);
         }
     }
 }

@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Sampling.Schedules;
+
 namespace WebDiffusion.Core.Sampling.Samplers.Timesteps;
 
 /// <summary>A1111's <c>sd_samplers_timesteps_impl.plms</c>: pseudo linear multistep on ε (Liu et al. 2022).</summary>
@@ -50,7 +52,7 @@ internal sealed class PlmsSampler(SamplerInfo info) : TimestepSampler(info)
             eps.Span.CopyTo(old[count % 3].Span);
             count++;
             xPrev.Span.CopyTo(run.X.Span);
-            run.Report(n - 1 - i, n, run.Sigmas[n - 1 - i], run.X.Span, den.Span);
+            run.Report(n - 1 - i, n, DiscreteSchedule.SigmaFromAlphaCumprod(aPrev), run.X.Span, den.Span);
         }
     }
 

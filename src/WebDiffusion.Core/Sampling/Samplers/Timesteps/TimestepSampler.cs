@@ -7,6 +7,7 @@ namespace WebDiffusion.Core.Sampling.Samplers.Timesteps;
 /// ignore the schedule type, and start from the raw noise (txt2img) or from q-sample of the init latent (img2img).
 /// The model is the same <see cref="IDenoiser"/>: for ᾱ the σ is sqrt((1 − ᾱ)/ᾱ), the VE input x_t/sqrt(ᾱ), and
 /// ε = (x_t/sqrt(ᾱ) − D)/σ. Like A1111 the result is the VP latent at ᾱ_0 (σ ≈ 0.029), which is what gets decoded.
+/// Progress reports come after each update, with the σ of the reported (VP) latent.
 /// </summary>
 internal abstract class TimestepSampler(SamplerInfo info) : ISampler
 {

@@ -34,7 +34,7 @@ internal sealed class UniPcSampler(SamplerInfo info) : TimestepSampler(info)
         for (var k = 1; k < order; k++)
         {
             await state.UpdateAsync(grid[k], k, useCorrector: true, cancellationToken).ConfigureAwait(false);
-            run.Report(k - 1, steps, schedule.KSigma(grid[k - 1]), run.X.Span, state.Latest.Span);
+            run.Report(k - 1, steps, schedule.KSigma(grid[k]), run.X.Span, state.Latest.Span);
             await state.StoreModelAsync(grid[k], cancellationToken).ConfigureAwait(false);
         }
 
@@ -43,7 +43,7 @@ internal sealed class UniPcSampler(SamplerInfo info) : TimestepSampler(info)
             var stepOrder = run.P.UniPcLowerOrderFinal ? Math.Min(order, steps + 1 - step) : order;
             var last = step == steps;
             await state.UpdateAsync(grid[step], stepOrder, useCorrector: !last, cancellationToken).ConfigureAwait(false);
-            run.Report(step - 1, steps, schedule.KSigma(grid[step - 1]), run.X.Span, state.Latest.Span);
+            run.Report(step - 1, steps, schedule.KSigma(grid[step]), run.X.Span, state.Latest.Span);
             if (!last)
             {
                 await state.StoreModelAsync(grid[step], cancellationToken).ConfigureAwait(false);
