@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Sampling.Schedules;
+
 namespace WebDiffusion.Core.Models;
 
 /// <summary>What the registry knows about one model folder, read without loading weights.</summary>

@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Sampling.Schedules;
+
 namespace WebDiffusion.Core.Models;
 
 /// <summary>Storage precision of a model (from the unet's <c>sample</c> input).</summary>
@@ -26,15 +28,6 @@ public enum SdVersion
     Xl,
 }
 
-/// <summary>What the unet predicts (scheduler_config.json <c>prediction_type</c>).</summary>
-public enum PredictionType
-{
-    /// <summary>The noise (eps).</summary>
-    Epsilon,
-
-    /// <summary>v = alpha·noise − sigma·x0.</summary>
-    VPrediction,
-}
 
 /// <summary>The wire names of the model enums, as /api/models shows them.</summary>
 public static class ModelEnumNames

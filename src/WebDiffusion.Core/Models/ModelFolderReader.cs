@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WebDiffusion.Core.Sampling.Schedules;
 using WebDiffusion.Onnx;
 
 namespace WebDiffusion.Core.Models;

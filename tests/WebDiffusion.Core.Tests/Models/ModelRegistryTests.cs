@@ -1,3 +1,4 @@
+using WebDiffusion.Core.Sampling.Schedules;
 using System.Security.Cryptography;
 using WebDiffusion.Core.Models;
 using WebDiffusion.ModelKit;
