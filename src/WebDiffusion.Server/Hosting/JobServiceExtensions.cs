@@ -1,4 +1,5 @@
 using WebDiffusion.Server.Api;
+using WebDiffusion.Server.Generation;
 using WebDiffusion.Server.Hubs;
 using WebDiffusion.Server.Jobs;
 using WebDiffusion.Server.Settings;
@@ -23,6 +24,9 @@ public static class JobServiceExtensions
         services.AddSingleton<JobRequestParser>();
         services.AddSingleton<UserSettingsStore>();
         services.AddSingleton<IJobEvents, HubJobEvents>();
+        services.AddSingleton<ModelCache>();
+        services.AddSingleton<ISamplerCatalog, SamplerCatalog>();
+        services.AddSingleton<IJobExecutor, PipelineJobExecutor>();
         services.AddHostedService<GenerationWorker>();
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);
         return services;

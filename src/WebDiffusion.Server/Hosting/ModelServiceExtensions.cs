@@ -14,7 +14,7 @@ public static class ModelServiceExtensions
             var paths = sp.GetRequiredService<WebDiffusionPaths>();
             return new ModelRegistry(paths.ModelsDir, paths.DataDir, Path.Combine(paths.ContentRoot, "embeddings"));
         });
-        services.AddSingleton<ITokenizerFilesSource, SharedTestDataTokenizerFilesSource>();
+        services.AddSingleton<ITokenizerFilesSource, EmbeddedTokenizerFilesSource>();
         services.AddSingleton<ICliVerb, ModelsListVerb>();
         services.AddSingleton<ICliVerb, ModelsDemoVerb>();
         return services;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WebDiffusion.Server.Cli;
 using WebDiffusion.Server.Endpoints;
+using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Hosting;
 
@@ -91,6 +92,8 @@ public static class WebDiffusionApp
         app.MapModelEndpoints();
         app.MapPromptEndpoints();
         app.MapSamplerEndpoints();
+        app.MapSdApiGenerationEndpoints();
+        app.MapSdApiProgressEndpoints();
         app.MapSpaFallback();
     }
 }

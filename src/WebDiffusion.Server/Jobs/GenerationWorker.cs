@@ -69,7 +69,7 @@ public sealed class GenerationWorker(
             var (images, steps) = executor.Plan(job);
             live.Start(job, images, steps);
             await events.StartedAsync(job, steps, images).ConfigureAwait(false);
-            var lastEvent = TimeSpan.MinValue;
+            TimeSpan? lastEvent = null;
             var execution = new JobExecution(
                 job,
                 control,
@@ -78,7 +78,7 @@ public sealed class GenerationWorker(
                 {
                     live.Update(step);
                     var now = clock.Elapsed;
-                    if (now - lastEvent >= StepEventInterval || step.Step >= step.TotalSteps)
+                    if (lastEvent is null || now - lastEvent.Value >= StepEventInterval || step.Step >= step.TotalSteps)
                     {
                         lastEvent = now;
                         _ = events.StepAsync(job, step, now, live.Current?.Eta);

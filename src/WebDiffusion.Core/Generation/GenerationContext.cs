@@ -1,0 +1,51 @@
+using WebDiffusion.Core.Imaging.Preview;
+using WebDiffusion.Core.Models;
+using WebDiffusion.Core.Sampling.Noise;
+using WebDiffusion.Core.Sampling.Schedules;
+using WebDiffusion.Core.Text.Embeddings;
+using WebDiffusion.Core.Text.Tokenization;
+
+namespace WebDiffusion.Core.Generation;
+
+/// <summary>The loaded model and the settings a pipeline run uses (everything except the request).</summary>
+public sealed class GenerationContext
+{
+    /// <summary>The model's sessions.</summary>
+    public required ModelSet Model { get; init; }
+
+    /// <summary>The model's tokenizer.</summary>
+    public required ClipTokenizer Tokenizer { get; init; }
+
+    /// <summary>The model's noise schedule (from scheduler/scheduler_config.json).</summary>
+    public required DiscreteSchedule Schedule { get; init; }
+
+    /// <summary>Textual-inversion embeddings, or null.</summary>
+    public TextualInversionLibrary? Embeddings { get; init; }
+
+    /// <summary>Live previewer; null = no previews.</summary>
+    public ILatentPreviewer? Previewer { get; init; } = new CheapLatentPreviewer();
+
+    /// <summary>Minimum time between two previews.</summary>
+    public TimeSpan PreviewInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A1111's "Random number generator source".</summary>
+    public RandnSource RandnSource { get; init; } = RandnSource.Gpu;
+
+    /// <summary>A1111's ENSD (eta noise seed delta).</summary>
+    public long EtaNoiseSeedDelta { get; init; }
+
+    /// <summary>Version string written to infotext.</summary>
+    public string Version { get; init; } = "WebDiffusion";
+
+    /// <summary>Pixel budget for decoding uploaded images.</summary>
+    public long MaxUploadPixels { get; init; } = 8192L * 8192;
+
+    /// <summary>Reads the model's schedule from its folder (scaled_linear SD defaults when the file is absent).</summary>
+    public static DiscreteSchedule ReadSchedule(ModelDescription model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var path = Path.Combine(model.Folder, "scheduler", "scheduler_config.json");
+        var config = File.Exists(path) ? NoiseScheduleConfig.FromJson(File.ReadAllText(path)) : NoiseScheduleConfig.StableDiffusion;
+        return new DiscreteSchedule(config with { Prediction = model.PredictionType });
+    }
+}

@@ -1,0 +1,35 @@
+namespace WebDiffusion.Core.Generation;
+
+/// <summary>Resolved facts of one pipeline run that the infotext and the result need.</summary>
+public sealed record GenerationRun
+{
+    /// <summary>Sampler UI name.</summary>
+    public required string SamplerName { get; init; }
+
+    /// <summary>Schedule type label as resolved (e.g. "Karras").</summary>
+    public required string SchedulerLabel { get; init; }
+
+    /// <summary>Seed per image.</summary>
+    public required IReadOnlyList<long> AllSeeds { get; init; }
+
+    /// <summary>Variation seed per image.</summary>
+    public required IReadOnlyList<long> AllSubseeds { get; init; }
+
+    /// <summary>Checkpoint name.</summary>
+    public required string ModelName { get; init; }
+
+    /// <summary>Checkpoint short hash, when known.</summary>
+    public string? ModelHash { get; init; }
+
+    /// <summary>Hires target width.</summary>
+    public int HiresWidth { get; init; }
+
+    /// <summary>Hires target height.</summary>
+    public int HiresHeight { get; init; }
+
+    /// <summary>Eta when it differs from the sampler's default (written to infotext).</summary>
+    public double? EtaWritten { get; init; }
+
+    /// <summary>Version string.</summary>
+    public required string Version { get; init; }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using WebDiffusion.Core.Infotext;
+
+namespace WebDiffusion.Core.Generation;
+
+/// <summary>Builds A1111's infotext ("parameters") for one generated image.</summary>
+public static class InfotextFactory
+{
+    /// <summary>The infotext of image <paramref name="index"/> of a run.</summary>
+    public static string Create(GenerationRequest request, GenerationRun run, int index)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(run);
+        var p = new GenerationParameters()
+            .Set(InfotextKeys.Steps, request.Steps)
+            .Set(InfotextKeys.Sampler, run.SamplerName)
+            .Set(InfotextKeys.ScheduleType, run.SchedulerLabel)
+            .Set(InfotextKeys.CfgScale, request.CfgScale)
+            .Set(InfotextKeys.Seed, run.AllSeeds[index])
+            .SetSize(InfotextKeys.Size, request.Width, request.Height);
+        if (run.ModelHash is { } hash)
+        {
+            p.Set(InfotextKeys.ModelHash, hash);
+        }
+
+        p.Set(InfotextKeys.Model, run.ModelName);
+        if (request.ClipSkip > 1)
+        {
+            p.Set(InfotextKeys.ClipSkip, request.ClipSkip);
+        }
+
+        if (request.SubseedStrength > 0)
+        {
+            p.Set(InfotextKeys.VariationSeed, run.AllSubseeds[index]);
+            p.Set(InfotextKeys.VariationSeedStrength, request.SubseedStrength);
+        }
+
+        if (request.SeedResizeFromW > 0 && request.SeedResizeFromH > 0)
+        {
+            p.SetSize(InfotextKeys.SeedResizeFrom, request.SeedResizeFromW, request.SeedResizeFromH);
+        }
+
+        if (request.Mode == GenerationMode.Img2Img)
+        {
+            p.Set(InfotextKeys.DenoisingStrength, request.DenoisingStrength);
+            if (request.Mask is not null)
+            {
+                p.Set("Mask blur", request.MaskBlur);
+                if (request.InpaintingFill != InpaintingFill.Original)
+                {
+                    p.Set("Masked content", request.InpaintingFill switch
+                    {
+                        InpaintingFill.Fill => "fill",
+                        InpaintingFill.LatentNoise => "latent noise",
+                        _ => "latent nothing",
+                    });
+                }
+
+                if (request.InpaintFullRes)
+                {
+                    p.Set("Inpaint area", "Only masked");
+                    p.Set("Masked area padding", request.InpaintFullResPadding);
+                }
+            }
+        }
+        else if (request.EnableHr)
+        {
+            p.Set(InfotextKeys.DenoisingStrength, request.HrDenoisingStrength);
+            if (request.HrResizeX == 0 && request.HrResizeY == 0)
+            {
+                p.Set(InfotextKeys.HiresUpscale, request.HrScale);
+            }
+            else
+            {
+                p.SetSize(InfotextKeys.HiresResize, run.HiresWidth, run.HiresHeight);
+            }
+
+            if (request.HrSecondPassSteps > 0)
+            {
+                p.Set(InfotextKeys.HiresSteps, request.HrSecondPassSteps);
+            }
+
+            p.Set(InfotextKeys.HiresUpscaler, request.HrUpscaler);
+            if (!string.IsNullOrEmpty(request.HrPrompt) && request.HrPrompt != request.Prompt)
+            {
+                p.Set("Hires prompt", request.HrPrompt);
+            }
+
+            if (!string.IsNullOrEmpty(request.HrNegativePrompt) && request.HrNegativePrompt != request.NegativePrompt)
+            {
+                p.Set("Hires negative prompt", request.HrNegativePrompt);
+            }
+
+            if (request.HrSamplerName is { Length: > 0 } hrSampler && hrSampler != request.SamplerName)
+            {
+                p.Set("Hires sampler", hrSampler);
+            }
+        }
+
+        if (run.EtaWritten is { } eta)
+        {
+            p.Set("Eta", eta.ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        p.Set(InfotextKeys.Version, run.Version);
+        return InfotextWriter.Write(request.Prompt, request.NegativePrompt, p);
+    }
+}

@@ -1,0 +1,498 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using WebDiffusion.Core.Imaging;
+using WebDiffusion.Core.Imaging.Resize;
+using WebDiffusion.Core.Imaging.Tensors;
+using WebDiffusion.Core.Sampling.Noise;
+using WebDiffusion.Core.Sampling.Samplers;
+using WebDiffusion.Core.Sampling.Schedules;
+using WebDiffusion.Core.Text.Conditioning;
+using WebDiffusion.Core.Text.Prompts;
+
+namespace WebDiffusion.Core.Generation;
+
+/// <summary>
+/// txt2img, img2img, inpainting (normal and 9-channel models), outpainting (a padded image + mask) and hires fix,
+/// with A1111's semantics: per-image seeds (seed+i), batches of <c>batch_size</c> repeated <c>n_iter</c> times,
+/// prompt-editing schedules, CFG, latent blending when inpainting, original pixels pasted back.
+/// Each finished image goes to the observer before the next batch starts, so an interrupt keeps them.
+/// </summary>
+public sealed class StableDiffusionPipeline(GenerationContext context)
+{
+    private readonly GenerationContext _context = context ?? throw new ArgumentNullException(nameof(context));
+
+    /// <summary>Runs <paramref name="request"/>; throws OperationCanceledException when <paramref name="stop"/> fires.</summary>
+    public async Task<GenerationResult> RunAsync(GenerationRequest request, IGenerationObserver observer, ISkipSignal? skip, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(observer);
+        Validate(request);
+        var model = _context.Model;
+        var (sampler, scheduler) = SamplerRegistry.Resolve(request.SamplerName, request.Scheduler);
+        var resolvedType = ScheduleBuilder.Resolve(scheduler.Type, sampler.Info.DefaultScheduler);
+        var schedulerLabel = SchedulerCatalog.Get(resolvedType).Label;
+        RefuseExtraNetworks(request.Prompt);
+        RefuseExtraNetworks(request.NegativePrompt);
+
+        var count = request.ImageCount;
+        var seed = Seeds.Resolve(request.Seed);
+        var subseed = Seeds.Resolve(request.Subseed);
+        var allSeeds = Seeds.ForImages(seed, count, (float)request.SubseedStrength);
+        var allSubseeds = Seeds.SubseedsForImages(subseed, count);
+        var (hiresWidth, hiresHeight) = request.EnableHr ? HiresTarget(request) : (0, 0);
+        var run = new GenerationRun
+        {
+            SamplerName = sampler.Info.Name,
+            SchedulerLabel = schedulerLabel,
+            AllSeeds = allSeeds,
+            AllSubseeds = allSubseeds,
+            ModelName = model.Description.Name,
+            ModelHash = model.Description.Hash,
+            HiresWidth = hiresWidth,
+            HiresHeight = hiresHeight,
+            EtaWritten = request.Eta,
+            Version = _context.Version,
+        };
+
+        var builder = new ConditioningBuilder(new OnnxTextEncoder(model.TextEncoder), _context.Tokenizer, _context.Embeddings?.Embeddings,
+            new ConditioningOptions { ClipSkip = request.ClipSkip });
+        var scheduleSteps = sampler.Info.Has(SamplerFlags.SecondOrder) ? request.Steps * 2 : request.Steps;
+        var (cond, uncond) = await BuildConditioningAsync(builder, request.Prompt, request.NegativePrompt, scheduleSteps, request.CfgScale, stop).ConfigureAwait(false);
+
+        var img2img = request.Mode == GenerationMode.Img2Img ? Img2ImgInputs.Prepare(request, _context.MaxUploadPixels) : null;
+        var infotexts = new List<string>();
+        var done = 0;
+        for (var batchIndex = 0; batchIndex < request.BatchCount; batchIndex++)
+        {
+            stop.ThrowIfCancellationRequested();
+            var first = batchIndex * request.BatchSize;
+            var seeds = allSeeds.Skip(first).Take(request.BatchSize).ToArray();
+            var subseeds = allSubseeds.Skip(first).Take(request.BatchSize).ToArray();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, skip?.Current ?? CancellationToken.None);
+            RgbaImage[] images;
+            try
+            {
+                images = await RunBatchAsync(request, sampler, scheduler.Type, cond, uncond, img2img, seeds, subseeds, first, count, builder, observer, linked.Token)
+                    .ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested && skip is not null && skip.Current.IsCancellationRequested)
+            {
+                skip.Reset();
+                continue;
+            }
+
+            for (var i = 0; i < images.Length; i++)
+            {
+                var index = first + i;
+                var final = img2img?.Finish(images[i], index) ?? images[i];
+                var infotext = InfotextFactory.Create(request, run, index);
+                infotexts.Add(infotext);
+                await observer.OnImageAsync(new GeneratedImage(final, index, allSeeds[index], allSubseeds[index], request.Prompt, request.NegativePrompt, infotext), stop)
+                    .ConfigureAwait(false);
+                done++;
+            }
+        }
+
+        return new GenerationResult(request.Prompt, request.NegativePrompt, seed, subseed, allSeeds, allSubseeds, infotexts, sampler.Info.Name, schedulerLabel, done,
+            model.UNet.InChannels == 9);
+    }
+
+    /// <summary>A1111's hires target size (resize fields, or the scale).</summary>
+    public static (int Width, int Height) HiresTarget(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (w, h) = (request.HrResizeX, request.HrResizeY) switch
+        {
+            (0, 0) => ((int)(request.Width * request.HrScale), (int)(request.Height * request.HrScale)),
+            (var x, 0) => (x, x * request.Height / request.Width),
+            (0, var y) => (y * request.Width / request.Height, y),
+            var (x, y) => (x, y),
+        };
+        return (w / 8 * 8, h / 8 * 8);
+    }
+
+    private static void Validate(GenerationRequest request)
+    {
+        var problems = new List<string>();
+        if (request.Width % 8 != 0 || request.Height % 8 != 0 || request.Width < 64 || request.Height < 64)
+        {
+            problems.Add($"width and height must be multiples of 8, at least 64 (got {request.Width}x{request.Height}).");
+        }
+
+        if (request.Steps < 1)
+        {
+            problems.Add("steps must be at least 1.");
+        }
+
+        if (!double.IsFinite(request.CfgScale))
+        {
+            problems.Add("cfg_scale must be a finite number.");
+        }
+
+        if (request.BatchSize < 1 || request.BatchCount < 1)
+        {
+            problems.Add("batch_size and n_iter must be at least 1.");
+        }
+
+        if (request.Tiling)
+        {
+            problems.Add("Seamless tiling is not implemented yet.");
+        }
+
+        if (request.Mode == GenerationMode.Img2Img && request.InitImages.Count == 0)
+        {
+            problems.Add("img2img needs an init image.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems));
+        }
+    }
+
+    private static void RefuseExtraNetworks(string prompt)
+    {
+        var tags = ExtraNetworkParser.Extract(prompt).Tags;
+        if (tags.Count > 0)
+        {
+            throw new NotSupportedException(
+                $"Extra networks are not supported yet: remove {string.Join(", ", tags.Select(t => $"<{t.Kind}:{t.Name}>"))} from the prompt.");
+        }
+    }
+
+    private static async Task<(ConditioningSchedule Cond, ConditioningSchedule? Uncond)> BuildConditioningAsync(
+        ConditioningBuilder builder, string prompt, string negative, int steps, double cfgScale, CancellationToken cancellationToken)
+    {
+        var cond = await builder.BuildScheduleAsync(prompt, steps, null, cancellationToken).ConfigureAwait(false);
+        if (cfgScale == 1.0)
+        {
+            return (cond, null);
+        }
+
+        var uncond = await builder.BuildScheduleAsync(negative, steps, null, cancellationToken).ConfigureAwait(false);
+        var chunks = Math.Max(cond.MaxChunkCount, uncond.MaxChunkCount);
+        return (await PadAsync(builder, cond, chunks, cancellationToken).ConfigureAwait(false), await PadAsync(builder, uncond, chunks, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<ConditioningSchedule> PadAsync(ConditioningBuilder builder, ConditioningSchedule schedule, int chunks, CancellationToken cancellationToken)
+    {
+        if (schedule.Entries.All(e => e.Conditioning.ChunkCount == chunks))
+        {
+            return schedule;
+        }
+
+        var entries = new List<ConditioningScheduleEntry>(schedule.Entries.Count);
+        foreach (var entry in schedule.Entries)
+        {
+            var padded = await builder.PadToChunkCountAsync(entry.Conditioning, chunks, cancellationToken).ConfigureAwait(false);
+            entries.Add(new ConditioningScheduleEntry(entry.EndStep, entry.Text, padded));
+        }
+
+        return new ConditioningSchedule(entries, schedule.Weight);
+    }
+
+    private async Task<RgbaImage[]> RunBatchAsync(
+        GenerationRequest request,
+        ISampler sampler,
+        ScheduleType scheduleType,
+        ConditioningSchedule cond,
+        ConditioningSchedule? uncond,
+        Img2ImgInputs? img2img,
+        long[] seeds,
+        long[] subseeds,
+        int firstIndex,
+        int imageCount,
+        ConditioningBuilder builder,
+        IGenerationObserver observer,
+        CancellationToken cancellationToken)
+    {
+        var model = _context.Model;
+        var batch = seeds.Length;
+        var shape = LatentShape.ForImage(request.Width, request.Height);
+        var noise = NewNoise(request, shape, seeds, subseeds);
+        var noiseBuffer = new float[batch * shape.Count];
+        noise.First(noiseBuffer);
+        var output = new float[batch * shape.Count];
+        var progress = new StepReporter(observer, _context, shape, batch, firstIndex, imageCount);
+
+        ImageConditioning? image = null;
+        var init = ReadOnlyMemory<float>.Empty;
+        if (img2img is not null)
+        {
+            image = await EncodeInitAsync(request, img2img, shape, batch, seeds, subseeds, cancellationToken).ConfigureAwait(false);
+            init = image.InitLatent;
+        }
+        else if (model.UNet.InChannels == 9)
+        {
+            image = InpaintingTxt2ImgConditioning(shape, batch, cancellationToken);
+        }
+
+        var denoiser = new GuidedDenoiser(model.UNet, _context.Schedule, model.Description.PredictionType, shape, batch, cond, uncond, request.CfgScale, image);
+        var job = new SamplingJob
+        {
+            Denoiser = denoiser,
+            Model = _context.Schedule,
+            Steps = request.Steps,
+            Noise = noiseBuffer,
+            Output = output,
+            Seeds = seeds,
+            InitLatent = init,
+            DenoisingStrength = img2img is null ? 1.0 : request.DenoisingStrength,
+            Schedule = new ScheduleOptions { Type = scheduleType },
+            Parameters = new SamplerParameters { Eta = request.Eta },
+            AncestralNoise = noise,
+            Progress = progress,
+        };
+        await sampler.SampleAsync(job, cancellationToken).ConfigureAwait(false);
+        if (image is { BlendsLatents: true })
+        {
+            GuidedDenoiser.Blend(output, image.InitLatent.Span, image.LatentMask.Span, batch, shape);
+        }
+
+        var latent = output;
+        var finalShape = shape;
+        if (request.Mode == GenerationMode.Txt2Img && request.EnableHr)
+        {
+            (latent, finalShape) = await HiresAsync(request, sampler, scheduleType, latent, shape, seeds, subseeds, builder, observer, firstIndex, imageCount, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return Decode(latent, batch, finalShape, cancellationToken);
+    }
+
+    private ImageNoise NewNoise(GenerationRequest request, LatentShape shape, long[] seeds, long[] subseeds) => new(new ImageNoiseOptions
+    {
+        Shape = shape,
+        Seeds = seeds,
+        Subseeds = subseeds,
+        SubseedStrength = (float)request.SubseedStrength,
+        SeedResizeFromWidth = request.SeedResizeFromW > 0 && request.SeedResizeFromH > 0 ? request.SeedResizeFromW : 0,
+        SeedResizeFromHeight = request.SeedResizeFromW > 0 && request.SeedResizeFromH > 0 ? request.SeedResizeFromH : 0,
+        Source = _context.RandnSource,
+        EtaNoiseSeedDelta = _context.EtaNoiseSeedDelta,
+    });
+
+    private async Task<(float[] Latent, LatentShape Shape)> HiresAsync(
+        GenerationRequest request,
+        ISampler firstSampler,
+        ScheduleType scheduleType,
+        float[] latent,
+        LatentShape shape,
+        long[] seeds,
+        long[] subseeds,
+        ConditioningBuilder builder,
+        IGenerationObserver observer,
+        int firstIndex,
+        int imageCount,
+        CancellationToken cancellationToken)
+    {
+        var model = _context.Model;
+        var batch = seeds.Length;
+        var (tw, th) = HiresTarget(request);
+        var target = LatentShape.ForImage(tw, th);
+        float[] init;
+        if (LatentResampler.FromUpscalerName(request.HrUpscaler) is { } mode)
+        {
+            init = LatentResampler.Resize(latent, batch * shape.Channels, shape.Height, shape.Width, target.Height, target.Width, mode);
+        }
+        else
+        {
+            var filter = request.HrUpscaler switch
+            {
+                "Nearest" => ResampleFilter.Nearest,
+                "None" or "Lanczos" => ResampleFilter.Lanczos3,
+                _ => throw new ArgumentException($"Unknown hires upscaler '{request.HrUpscaler}'. Use Latent, Latent (bicubic), Latent (nearest), Latent (nearest-exact), Lanczos, Nearest or None."),
+            };
+            var images = Decode(latent, batch, shape, cancellationToken).Select(i => Resampler.Resize(i, tw, th, filter)).ToList();
+            init = EncodeImages(images, tw, th, cancellationToken);
+        }
+
+        var sampler = request.HrSamplerName is { Length: > 0 } hrName ? SamplerRegistry.Resolve(hrName, null).Sampler : firstSampler;
+        var steps = request.HrSecondPassSteps > 0 ? request.HrSecondPassSteps : request.Steps;
+        var prompt = string.IsNullOrEmpty(request.HrPrompt) ? request.Prompt : request.HrPrompt;
+        var negative = string.IsNullOrEmpty(request.HrNegativePrompt) ? request.NegativePrompt : request.HrNegativePrompt;
+        var scheduleSteps = sampler.Info.Has(SamplerFlags.SecondOrder) ? steps * 2 : steps;
+        var (cond, uncond) = await BuildConditioningAsync(builder, prompt, negative, scheduleSteps, request.CfgScale, cancellationToken).ConfigureAwait(false);
+        var noise = NewNoise(request with { SeedResizeFromW = 0, SeedResizeFromH = 0 }, target, seeds, subseeds);
+        var noiseBuffer = new float[batch * target.Count];
+        noise.First(noiseBuffer);
+        var output = new float[batch * target.Count];
+        var image = model.UNet.InChannels == 9 ? InpaintingTxt2ImgConditioning(target, batch, cancellationToken) : null;
+        var denoiser = new GuidedDenoiser(model.UNet, _context.Schedule, model.Description.PredictionType, target, batch, cond, uncond, request.CfgScale, image);
+        var job = new SamplingJob
+        {
+            Denoiser = denoiser,
+            Model = _context.Schedule,
+            Steps = steps,
+            Noise = noiseBuffer,
+            Output = output,
+            Seeds = seeds,
+            InitLatent = init,
+            DenoisingStrength = request.HrDenoisingStrength,
+            Img2ImgFixSteps = true,
+            Schedule = new ScheduleOptions { Type = scheduleType },
+            Parameters = new SamplerParameters { Eta = request.Eta },
+            AncestralNoise = noise,
+            Progress = new StepReporter(observer, _context, target, batch, firstIndex, imageCount),
+        };
+        await sampler.SampleAsync(job, cancellationToken).ConfigureAwait(false);
+        return (output, target);
+    }
+
+    private async Task<ImageConditioning> EncodeInitAsync(
+        GenerationRequest request, Img2ImgInputs inputs, LatentShape shape, int batch, long[] seeds, long[] subseeds, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var per = shape.Count;
+        var plane = shape.Height * shape.Width;
+        var images = Enumerable.Range(0, batch).Select(i => inputs.Images[i % inputs.Images.Count]).ToList();
+        float[] init;
+        if (request.ResizeMode == ResizeMode.LatentUpscale && inputs.Mask is null)
+        {
+            var src = images[0];
+            var srcShape = LatentShape.ForImage(src.Width / 8 * 8, src.Height / 8 * 8);
+            var cropped = images.Select(i => i.Width % 8 == 0 && i.Height % 8 == 0 ? i : i.Crop(new PixelRect(0, 0, i.Width / 8 * 8, i.Height / 8 * 8))).ToList();
+            var small = EncodeImages(cropped, srcShape.Width * 8, srcShape.Height * 8, cancellationToken);
+            init = LatentResampler.Resize(small, batch * 4, srcShape.Height, srcShape.Width, shape.Height, shape.Width, LatentResampler.Mode.Bilinear);
+        }
+        else
+        {
+            init = EncodeImages(images, request.Width, request.Height, cancellationToken);
+        }
+
+        if (inputs.Mask is null)
+        {
+            return new ImageConditioning { InitLatent = init };
+        }
+
+        // Latent mask: the pixel mask resized to latent size and rounded (A1111's mask_round), 1 = regenerate.
+        var latentMask = new float[batch * plane];
+        var small8 = Resampler.Resize(inputs.Mask, shape.Width, shape.Height, ResampleFilter.Bilinear);
+        for (var p = 0; p < plane; p++)
+        {
+            var m = MathF.Round(small8.Pixels[p] / 255f);
+            for (var i = 0; i < batch; i++)
+            {
+                latentMask[(i * plane) + p] = m;
+            }
+        }
+
+        if (request.InpaintingFill is InpaintingFill.LatentNoise or InpaintingFill.LatentNothing)
+        {
+            var fill = new float[batch * per];
+            if (request.InpaintingFill == InpaintingFill.LatentNoise)
+            {
+                NewNoise(request, shape, seeds, subseeds).First(fill);
+            }
+
+            for (var i = 0; i < batch; i++)
+            {
+                for (var c = 0; c < shape.Channels; c++)
+                {
+                    for (var p = 0; p < plane; p++)
+                    {
+                        var k = (((i * shape.Channels) + c) * plane) + p;
+                        var m = latentMask[(i * plane) + p];
+                        init[k] = (init[k] * (1 - m)) + (fill[k] * m);
+                    }
+                }
+            }
+        }
+
+        var extra = ReadOnlyMemory<float>.Empty;
+        var extraCount = 0;
+        if (_context.Model.UNet.InChannels == 9)
+        {
+            // Inpainting model: [mask, VAE(image with the masked area set to 0 = mid-grey)] as extra channels.
+            extraCount = 5;
+            var masked = images.Select(img => MaskOut(img, inputs.Mask)).ToList();
+            var maskedLatent = EncodeImages(masked, request.Width, request.Height, cancellationToken);
+            var extras = new float[batch * 5 * plane];
+            for (var i = 0; i < batch; i++)
+            {
+                latentMask.AsSpan(i * plane, plane).CopyTo(extras.AsSpan(i * 5 * plane, plane));
+                maskedLatent.AsSpan(i * per, per).CopyTo(extras.AsSpan((i * 5 * plane) + plane, per));
+            }
+
+            extra = extras;
+        }
+
+        return new ImageConditioning { InitLatent = init, LatentMask = latentMask, ExtraChannels = extra, ExtraChannelCount = extraCount };
+    }
+
+    /// <summary>txt2img with an inpainting model: an all-ones mask and the latent of a flat mid-grey image.</summary>
+    private ImageConditioning InpaintingTxt2ImgConditioning(LatentShape shape, int batch, CancellationToken cancellationToken)
+    {
+        var plane = shape.Height * shape.Width;
+        var grey = RgbaImage.Filled(shape.Width * 8, shape.Height * 8, 128, 128, 128);
+        var latent = EncodeImages([.. Enumerable.Repeat(grey, batch)], shape.Width * 8, shape.Height * 8, cancellationToken);
+        var extras = new float[batch * 5 * plane];
+        for (var i = 0; i < batch; i++)
+        {
+            extras.AsSpan(i * 5 * plane, plane).Fill(1f);
+            latent.AsSpan(i * shape.Count, shape.Count).CopyTo(extras.AsSpan((i * 5 * plane) + plane, shape.Count));
+        }
+
+        return new ImageConditioning { ExtraChannels = extras, ExtraChannelCount = 5 };
+    }
+
+    private static RgbaImage MaskOut(RgbaImage image, GrayImage mask)
+    {
+        var result = image.Clone();
+        for (var p = 0; p < mask.Pixels.Length; p++)
+        {
+            if (mask.Pixels[p] >= 128)
+            {
+                result.Pixels[(p * 4) + 0] = 128;
+                result.Pixels[(p * 4) + 1] = 128;
+                result.Pixels[(p * 4) + 2] = 128;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>VAE-encodes images (each width × height) into scaled latents.</summary>
+    private float[] EncodeImages(IReadOnlyList<RgbaImage> images, int width, int height, CancellationToken cancellationToken)
+    {
+        var encoder = _context.Model.VaeEncoder
+            ?? throw new NotSupportedException($"The model '{_context.Model.Description.Name}' has no vae_encoder, so img2img, inpainting and image-upscaler hires fix are not available.");
+        var pixels = ImageTensor.ToTensor(images);
+        var latents = new float[images.Count * 4 * (height / 8) * (width / 8)];
+        encoder.Encode(pixels, images.Count, height, width, latents, default, cancellationToken);
+        TensorPrimitives.Multiply(latents, _context.Model.Description.LatentScale, latents);
+        return latents;
+    }
+
+    private RgbaImage[] Decode(float[] latent, int batch, LatentShape shape, CancellationToken cancellationToken)
+    {
+        var scaled = new float[latent.Length];
+        TensorPrimitives.Divide(latent, _context.Model.Description.LatentScale, scaled);
+        var pixels = new float[batch * 3 * shape.Height * 8 * shape.Width * 8];
+        _context.Model.VaeDecoder.Decode(scaled, batch, shape.Height, shape.Width, pixels, cancellationToken);
+        return ImageTensor.FromTensor(pixels, batch, shape.Height * 8, shape.Width * 8);
+    }
+
+    /// <summary>Turns sampler steps into throttled observer calls with an occasional latent preview.</summary>
+    private sealed class StepReporter(IGenerationObserver observer, GenerationContext context, LatentShape shape, int batch, int firstIndex, int imageCount) : ISamplerProgress
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan? _lastPreview;
+
+        public void OnStep(in SamplerStep step)
+        {
+            RgbaImage? preview = null;
+            var now = _clock.Elapsed;
+            var last = step.Total > 0 && step.Step + 1 >= step.Total;
+            if (context.Previewer is { } previewer && (_lastPreview is null || now - _lastPreview.Value >= context.PreviewInterval || last) && step.Denoised.Length >= shape.Count)
+            {
+                _lastPreview = now;
+                preview = new RgbaImage(shape.Width * previewer.Scale, shape.Height * previewer.Scale);
+                previewer.Render(step.Denoised[..shape.Count], shape.Channels, shape.Height, shape.Width, preview);
+            }
+
+            _ = batch;
+            observer.OnStep(new GenerationStep(step.Step + 1, step.Total, firstIndex, imageCount, step.Sigma, preview));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using WebDiffusion.Core.Generation;
+using WebDiffusion.Core.Imaging.Png;
+using WebDiffusion.Server.Api;
+using WebDiffusion.Server.Jobs;
+using WebDiffusion.Server.SdApi;
+
+namespace WebDiffusion.Server.Generation;
+
+/// <summary>Runs a job through <see cref="StableDiffusionPipeline"/> on the cached model; encodes images and previews as PNG.</summary>
+public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache models) : IJobExecutor
+{
+    private static readonly string Version = "WebDiffusion " + (typeof(PipelineJobExecutor).Assembly.GetName().Version?.ToString(3) ?? "0");
+    private static readonly PngEncoderOptions PreviewPng = new() { CompressionLevel = 1, AdaptiveFiltering = false };
+
+    public (int Images, int StepsPerImage) Plan(JobRecord job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var request = Parse(job);
+        return (request.ImageCount, request.Steps);
+    }
+
+    public async Task ExecuteAsync(JobExecution execution, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        var request = Parse(execution.Job);
+        var context = models.Acquire(request.Model, Version);
+        var pipeline = new StableDiffusionPipeline(context);
+        var observer = new Observer(execution, request);
+        var result = await pipeline.RunAsync(request, observer, new SkipSignal(execution.Control), cancellationToken).ConfigureAwait(false);
+        execution.SetResult(SdApiInfo.Create(request, result, context.Model.Description));
+    }
+
+    private GenerationRequest Parse(JobRecord job)
+    {
+        using var document = JsonDocument.Parse(job.RequestJson);
+        var api = document.RootElement.TryGetProperty(SdApiGenerationEndpoints.ApiDefaultsMarker, out var marker) && marker.ValueKind == JsonValueKind.True;
+        return parser.ParseStored(job.RequestJson, job.Mode, api);
+    }
+
+    private sealed class SkipSignal(JobControl control) : ISkipSignal
+    {
+        public CancellationToken Current => control.SkipToken;
+
+        public void Reset() => control.NextImage();
+    }
+
+    private sealed class Observer(JobExecution execution, GenerationRequest request) : IGenerationObserver
+    {
+        public void OnStep(GenerationStep step) =>
+            execution.ReportStep(new StepProgress(step.Step, step.TotalSteps, step.ImageIndex, step.Sigma, step.Preview is null ? null : PngEncoder.Encode(step.Preview, PreviewPng)));
+
+        public Task OnImageAsync(GeneratedImage image, CancellationToken cancellationToken)
+        {
+            var png = PngEncoder.Encode(image.Image, new PngEncoderOptions { Texts = [new("parameters", image.Infotext)] });
+            return execution.ImageReadyAsync(new FinishedImage(png, image.Index, image.Seed, image.Image.Width, image.Image.Height, request.Prompt, image.Infotext), cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+using WebDiffusion.Core.Generation;
+using WebDiffusion.Core.Imaging;
+using WebDiffusion.Core.Imaging.Png;
+using WebDiffusion.Core.Imaging.Tensors;
+using WebDiffusion.Core.Infotext;
+using WebDiffusion.ModelKit;
+
+namespace WebDiffusion.Core.Tests.Generation;
+
+public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+{
+    private static readonly GenerationRequest Small = new()
+    {
+        Prompt = "a red (house:1.2) on a hill",
+        NegativePrompt = "blurry",
+        Width = 64,
+        Height = 64,
+        Steps = 8,
+        Seed = 1234,
+        SamplerName = "Euler a",
+    };
+
+    private async Task<RecordingObserver> RunAsync(GenerationRequest request, TinyModelVariant variant = TinyModelVariant.Fp32, ISkipSignal? skip = null, CancellationToken stop = default, RecordingObserver? observer = null)
+    {
+        observer ??= new RecordingObserver();
+        await new StableDiffusionPipeline(fixture.Context(variant)).RunAsync(request, observer, skip, stop);
+        return observer;
+    }
+
+    [Fact]
+    public async Task Txt2img_gives_images_of_the_requested_size_with_infotext()
+    {
+        var observer = await RunAsync(Small with { Width = 64, Height = 96 });
+
+        var image = Assert.Single(observer.Images);
+        Assert.Equal(64, image.Image.Width);
+        Assert.Equal(96, image.Image.Height);
+        Assert.Equal(1234, image.Seed);
+        var parsed = InfotextParser.Parse(image.Infotext);
+        Assert.Equal("a red (house:1.2) on a hill", parsed.Prompt);
+        Assert.Equal("blurry", parsed.NegativePrompt);
+        Assert.Equal("8", parsed["Steps"]);
+        Assert.Equal("Euler a", parsed["Sampler"]);
+        Assert.Equal("1234", parsed["Seed"]);
+        Assert.Equal("64", parsed["Size-1"]);
+        Assert.Equal("96", parsed["Size-2"]);
+        Assert.Equal(8, observer.Steps.Count);
+        Assert.Equal(8, observer.Steps[^1].Step);
+        Assert.NotNull(observer.Steps[^1].Preview);
+    }
+
+    [Theory]
+    [InlineData(TinyModelVariant.Fp32, "Euler a")]
+    [InlineData(TinyModelVariant.Fp16, "DPM++ 2M")]
+    [InlineData(TinyModelVariant.Int64Timestep, "DDIM")]
+    [InlineData(TinyModelVariant.VPrediction, "Heun")]
+    public async Task Same_request_gives_identical_pixels(TinyModelVariant variant, string sampler)
+    {
+        var request = Small with { SamplerName = sampler };
+        var a = await RunAsync(request, variant);
+        var b = await RunAsync(request, variant);
+
+        ImageAssert.Identical(a.Images[0].Image, b.Images[0].Image);
+        var other = await RunAsync(request with { Seed = 1235 }, variant);
+        Assert.False(a.Images[0].Image.Pixels.AsSpan().SequenceEqual(other.Images[0].Image.Pixels), "a different seed must change the image");
+    }
+
+    [Fact]
+    public async Task Batch_size_and_batch_count_give_the_same_images_for_the_same_seeds()
+    {
+        var bySize = await RunAsync(Small with { BatchSize = 3, BatchCount = 1 });
+        var byCount = await RunAsync(Small with { BatchSize = 1, BatchCount = 3 });
+
+        Assert.Equal([1234L, 1235L, 1236L], bySize.Images.Select(i => i.Seed));
+        Assert.Equal([1234L, 1235L, 1236L], byCount.Images.Select(i => i.Seed));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(i, bySize.Images[i].Index);
+            ImageAssert.Identical(bySize.Images[i].Image, byCount.Images[i].Image);
+        }
+    }
+
+    [Fact]
+    public async Task Prompt_and_cfg_change_the_image()
+    {
+        var a = await RunAsync(Small with { SamplerName = "Euler" });
+        var otherPrompt = await RunAsync(Small with { SamplerName = "Euler", Prompt = "a blue boat at sea" });
+        var otherCfg = await RunAsync(Small with { SamplerName = "Euler", CfgScale = 2 });
+
+        Assert.False(a.Images[0].Image.Pixels.AsSpan().SequenceEqual(otherPrompt.Images[0].Image.Pixels));
+        Assert.False(a.Images[0].Image.Pixels.AsSpan().SequenceEqual(otherCfg.Images[0].Image.Pixels));
+    }
+
+    [Fact]
+    public async Task Img2img_at_strength_zero_returns_the_vae_round_trip_of_the_input()
+    {
+        // At strength 0 no sampling step runs: the result must be exactly decode(encode(input)), computed here
+        // independently through the model's own VAE sessions.
+        var input = Gradient(64, 64);
+        var request = Small with
+        {
+            Mode = GenerationMode.Img2Img,
+            InitImages = [PngEncoder.Encode(input)],
+            DenoisingStrength = 0,
+            SamplerName = "Euler",
+        };
+
+        var result = await RunAsync(request);
+
+        var model = fixture.Context(TinyModelVariant.Fp32).Model;
+        var pixels = ImageTensor.ToTensor([input]);
+        var latent = new float[4 * 8 * 8];
+        model.VaeEncoder!.Encode(pixels, 1, 64, 64, latent);
+        var decoded = new float[3 * 64 * 64];
+        model.VaeDecoder.Decode(latent, 1, 8, 8, decoded);
+        var expected = ImageTensor.FromTensor(decoded, 1, 64, 64)[0];
+        var maxDiff = 0;
+        for (var i = 0; i < expected.Pixels.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(expected.Pixels[i] - result.Images[0].Image.Pixels[i]));
+        }
+
+        // Scaling by the latent factor and back costs at most one 8-bit level.
+        Assert.True(maxDiff <= 1, $"max pixel difference {maxDiff}");
+    }
+
+    [Fact]
+    public async Task Inpainting_leaves_pixels_outside_the_blurred_mask_unchanged()
+    {
+        var input = Gradient(64, 64);
+        var mask = RgbaImage.Filled(64, 64, 0, 0, 0);
+        for (var y = 16; y < 40; y++)
+        {
+            for (var x = 24; x < 48; x++)
+            {
+                mask.Row(y)[(x * 4)..((x * 4) + 3)].Fill(255);
+            }
+        }
+
+        var request = Small with
+        {
+            Mode = GenerationMode.Img2Img,
+            InitImages = [PngEncoder.Encode(input)],
+            Mask = PngEncoder.Encode(mask),
+            MaskBlur = 4,
+            DenoisingStrength = 0.9,
+        };
+
+        foreach (var variant in new[] { TinyModelVariant.Fp32, TinyModelVariant.Inpainting })
+        {
+            foreach (var fullRes in new[] { false, true })
+            {
+                var output = (await RunAsync(request with { InpaintFullRes = fullRes }, variant)).Images[0].Image;
+                Assert.Equal(64, output.Width);
+                var changedInside = false;
+                for (var y = 0; y < 64; y++)
+                {
+                    for (var x = 0; x < 64; x++)
+                    {
+                        var far = y < 16 - 12 || y >= 40 + 12 || x < 24 - 12 || x >= 48 + 12;
+                        var o = (((y * 64) + x) * 4);
+                        if (far)
+                        {
+                            Assert.True(input.Pixels.AsSpan(o, 3).SequenceEqual(output.Pixels.AsSpan(o, 3)), $"{variant} fullRes={fullRes}: pixel {x},{y} changed outside the mask");
+                        }
+                        else if (y >= 20 && y < 36 && x >= 28 && x < 44 && !input.Pixels.AsSpan(o, 3).SequenceEqual(output.Pixels.AsSpan(o, 3)))
+                        {
+                            changedInside = true;
+                        }
+                    }
+                }
+
+                Assert.True(changedInside, $"{variant} fullRes={fullRes}: the masked area was not regenerated");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Outpainting_by_padding_and_mask_keeps_the_original_and_fills_the_border()
+    {
+        // The UI pads the canvas and masks the new area; here the left 16 columns are new (grey, masked).
+        var padded = Gradient(64, 64);
+        var mask = RgbaImage.Filled(64, 64, 0, 0, 0);
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 0; x < 16; x++)
+            {
+                padded.Row(y)[(x * 4)..((x * 4) + 3)].Fill(128);
+                mask.Row(y)[(x * 4)..((x * 4) + 3)].Fill(255);
+            }
+        }
+
+        var output = (await RunAsync(Small with
+        {
+            Mode = GenerationMode.Img2Img,
+            InitImages = [PngEncoder.Encode(padded)],
+            Mask = PngEncoder.Encode(mask),
+            InpaintingFill = InpaintingFill.Fill,
+            DenoisingStrength = 1,
+        })).Images[0].Image;
+
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 40; x < 64; x++)
+            {
+                var o = ((y * 64) + x) * 4;
+                Assert.True(padded.Pixels.AsSpan(o, 3).SequenceEqual(output.Pixels.AsSpan(o, 3)));
+            }
+        }
+
+        Assert.Contains(Enumerable.Range(0, 64 * 8), i => output.Pixels[((i / 8 * 64) + (i % 8)) * 4] != 128);
+    }
+
+    [Theory]
+    [InlineData("Latent")]
+    [InlineData("Lanczos")]
+    public async Task Hires_fix_gives_the_target_size(string upscaler)
+    {
+        var request = Small with { EnableHr = true, HrScale = 1.5, HrUpscaler = upscaler, HrSecondPassSteps = 4, HrDenoisingStrength = 0.5 };
+
+        var observer = await RunAsync(request);
+
+        var image = observer.Images[0];
+        Assert.Equal(96, image.Image.Width);
+        Assert.Equal(96, image.Image.Height);
+        var parsed = InfotextParser.Parse(image.Infotext);
+        Assert.Equal("1.5", parsed["Hires upscale"]);
+        Assert.Equal(upscaler, parsed["Hires upscaler"]);
+        Assert.Equal("64", parsed["Size-1"]);
+        Assert.True(observer.Steps.Count > 8, "the hires pass reports its own steps");
+    }
+
+    [Fact]
+    public async Task Interrupt_stops_now_and_keeps_finished_images()
+    {
+        using var stop = new CancellationTokenSource();
+        var observer = new RecordingObserver
+        {
+            OnImage = image =>
+            {
+                if (image.Index == 0)
+                {
+                    stop.Cancel();
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(Small with { BatchCount = 3 }, stop: stop.Token, observer: observer));
+
+        Assert.Single(observer.Images);
+    }
+
+    [Fact]
+    public async Task Skip_abandons_the_current_image_and_goes_on_with_the_next()
+    {
+        var skip = new TestSkipSignal();
+        var observer = new RecordingObserver
+        {
+            OnStepHook = step =>
+            {
+                if (step.ImageIndex == 1 && step.Step == 3)
+                {
+                    skip.Skip();
+                }
+            },
+        };
+
+        await RunAsync(Small with { BatchCount = 3 }, skip: skip, observer: observer);
+
+        Assert.Equal([0, 2], observer.Images.Select(i => i.Index));
+        Assert.Equal(1, skip.Resets);
+    }
+
+    [Theory]
+    [InlineData(513, 512, 20, "width")]
+    [InlineData(512, 512, 0, "steps")]
+    public async Task Bad_requests_are_refused_before_any_model_work(int width, int height, int steps, string word)
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Small with { Width = width, Height = height, Steps = steps }));
+        Assert.Contains(word, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_samplers_and_lora_tags_get_clear_errors()
+    {
+        var unknown = await Assert.ThrowsAnyAsync<ArgumentException>(() => RunAsync(Small with { SamplerName = "Euler z" }));
+        Assert.Contains("Euler a", unknown.Message, StringComparison.Ordinal);
+        var lora = await Assert.ThrowsAsync<NotSupportedException>(() => RunAsync(Small with { Prompt = "a cat <lora:foo:0.8>" }));
+        Assert.Contains("<lora:foo>", lora.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_init_image_and_mask_of_the_wrong_size_are_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Small with { Mode = GenerationMode.Img2Img }));
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Small with
+        {
+            Mode = GenerationMode.Img2Img,
+            InitImages = [PngEncoder.Encode(Gradient(64, 64))],
+            Mask = PngEncoder.Encode(Gradient(32, 32)),
+        }));
+        Assert.Contains("mask", ex.Message, StringComparison.Ordinal);
+    }
+
+    internal static RgbaImage Gradient(int width, int height)
+    {
+        var image = new RgbaImage(width, height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var p = image.Row(y).Slice(x * 4, 4);
+                p[0] = (byte)(64 + (x * 2));
+                p[1] = (byte)(48 + (y * 2));
+                p[2] = (byte)(100 + ((x + y) % 32));
+                p[3] = 255;
+            }
+        }
+
+        return image;
+    }
+}
