@@ -20,6 +20,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OnnxRuntimeStatusProvider>();
         services.AddSingleton<VerbDispatcher>();
         services.AddWebDiffusionJobs(configuration);
+        services.AddWebDiffusionSecurity(configuration);
         return services;
     }
 }
