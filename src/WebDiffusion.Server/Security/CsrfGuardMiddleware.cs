@@ -18,7 +18,7 @@ public sealed class CsrfGuardMiddleware(RequestDelegate next)
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(mode);
         var request = context.Request;
-        var webSocket = context.WebSockets.IsWebSocketRequest;
+        var webSocket = RequestKind.IsWebSocketHandshake(request);
         if (!webSocket && !RequestKind.IsUnsafeMethod(request.Method))
         {
             return next(context);

@@ -16,6 +16,16 @@ public static class RequestKind
     public static bool IsUnsafeMethod(string method) =>
         !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method));
 
+    /// <summary>
+    /// An HTTP/1.1 WebSocket handshake (<c>Upgrade: websocket</c>); HTTP/2 handshakes use CONNECT, an unsafe method.
+    /// Checked from the header because the WebSocket feature is only added inside the hub's endpoint.
+    /// </summary>
+    public static bool IsWebSocketHandshake(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Whether the request says it comes from a script (X-Requested-With, as sent by the SignalR clients).</summary>
     public static bool HasRequestedWith(HttpRequest request)
     {

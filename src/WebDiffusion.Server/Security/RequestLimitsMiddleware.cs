@@ -9,12 +9,21 @@ namespace WebDiffusion.Server.Security;
 /// </summary>
 public sealed class RequestLimitsMiddleware(RequestDelegate next)
 {
+    private const long DrainAllowance = 1024 * 1024;
+
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-        if (limit is { } max && context.Request.ContentLength > max)
+        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (feature?.MaxRequestBodySize is { } max && context.Request.ContentLength is { } length && length > max)
         {
+            // A modest excess is drained after the answer so the connection stays usable and the client reliably
+            // reads the 413 (closing on unread data resets the connection); a large one closes the connection.
+            if (length - max <= DrainAllowance && !feature.IsReadOnly)
+            {
+                feature.MaxRequestBodySize = length;
+            }
+
             await SecurityResponses.WriteErrorAsync(
                 context,
                 StatusCodes.Status413PayloadTooLarge,
