@@ -63,6 +63,20 @@ public class RouteCoverageTests
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("/index.html")]
+    [InlineData("/assets/index-0000.js")]
+    [InlineData("/favicon.ico")]
+    public async Task Files_outside_any_endpoint_need_authentication_too(string path)
+    {
+        // Static files match no endpoint; the fallback policy still applies to them.
+        await using var server = await SecurityServer.WithAuthAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Requested-With", "XMLHttpRequest");
+        using var response = await server.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Fact]
     public async Task An_api_client_gets_401_with_a_basic_challenge_and_json()
     {
