@@ -17,6 +17,7 @@ public sealed record CommandLine(
         ["--models-dir"] = "WebDiffusion:ModelsDir",
         ["--data-dir"] = "WebDiffusion:DataDir",
         ["--onnxruntime"] = "WebDiffusion:OnnxRuntimePath",
+        ["--cors-allow-origins"] = "WebDiffusion:CorsOrigins",
     };
 
     private static readonly Dictionary<string, string> SwitchFlags = new(StringComparer.Ordinal)
@@ -36,8 +37,12 @@ public sealed record CommandLine(
         environment variables such as WebDiffusion__Port=7861):
           --port N               port to listen on (default 7860)
           --listen               bind 0.0.0.0 instead of 127.0.0.1 (requires --api-auth)
-          --api-auth U:P[,U:P]   HTTP Basic credentials for the UI and the API
+          --api-auth U:P[,U:P]   credentials for the UI (sign-in page) and the API (HTTP Basic);
+                                 P may be a hash from the hash-password verb; prefer
+                                 WebDiffusion:ApiAuth in appsettings.json (argv is visible to others)
           --insecure-no-auth     allow --listen without credentials (not recommended)
+          --cors-allow-origins O[,O]  browser origins (https://host[:port]) allowed to call the API
+                                 from another site; CORS is off without it
           --models-dir DIR       models folder (default ./models)
           --data-dir DIR         data folder: queue database, outputs, settings (default ./data)
           --onnxruntime PATH     explicit path of libonnxruntime.so.1
@@ -49,6 +54,7 @@ public sealed record CommandLine(
           models list                  list the models found and their problems
           models demo <name>           write a tiny demo model into models/Stable-diffusion/<name>
           models pull <repo> [--revision R] [--name N]   download an ONNX model from a Hugging Face hub
+          hash-password [user]         read a password on stdin, print its hash for ApiAuth
         """;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad flag.</summary>

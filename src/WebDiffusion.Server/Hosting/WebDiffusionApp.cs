@@ -81,6 +81,7 @@ public static class WebDiffusionApp
 
     private static void UseWebDiffusionPipeline(this WebApplication app)
     {
+        app.UseWebDiffusionSecurity();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSystemEndpoints();

@@ -14,7 +14,11 @@ public sealed class WebDiffusionOptions
     /// <summary>Bind every interface (0.0.0.0) instead of loopback only. Requires credentials.</summary>
     public bool Listen { get; set; }
 
-    /// <summary>Credentials as <c>user:pass[,user2:pass2]</c>; never logged.</summary>
+    /// <summary>
+    /// Credentials as <c>user:secret[,user2:secret2]</c>; never logged. A secret is either the password itself or
+    /// a hash printed by <c>./webui.sh hash-password</c>:
+    /// <c>pbkdf2-sha256$&lt;iterations&gt;$&lt;salt base64&gt;$&lt;hash base64&gt;</c>.
+    /// </summary>
     public string? ApiAuth { get; set; }
 
     /// <summary>Explicit opt-out of authentication when listening on a public address.</summary>
@@ -25,6 +29,15 @@ public sealed class WebDiffusionOptions
 
     /// <summary>Folder holding the job database, settings and outputs (relative to the content root).</summary>
     public string DataDir { get; set; } = "data";
+
+    /// <summary>
+    /// Origins (<c>https://host[:port]</c>, comma-separated) allowed to call the API from a browser page of another
+    /// origin (<c>--cors-allow-origins</c>). Empty: CORS is off and cross-origin writes are refused.
+    /// </summary>
+    public string? CorsOrigins { get; set; }
+
+    /// <summary>Per-client request and sign-in limits.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>Optional explicit path of libonnxruntime.so.1.</summary>
     public string? OnnxRuntimePath { get; set; }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WebDiffusion.Server.Security;
 
 namespace WebDiffusion.Server.Options;
 
@@ -22,18 +23,14 @@ public sealed class WebDiffusionOptionsValidator : IValidateOptions<WebDiffusion
                 "To run without authentication anyway, add --insecure-no-auth (not recommended on a public IP).");
         }
 
-        if (options.HasCredentials)
+        var before = failures.Count;
+        if (options.HasCredentials && ApiAuthEntry.ParseList(options.ApiAuth, failures).Count == 0 && failures.Count == before)
         {
-            foreach (var pair in options.ApiAuth!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var colon = pair.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0 || colon == pair.Length - 1)
-                {
-                    failures.Add("--api-auth must be user:password[,user2:password2] with a non-empty user and password.");
-                    break;
-                }
-            }
+            failures.Add("--api-auth is set but names no user:password pair.");
         }
+
+        ValidateCorsOrigins(options.CorsOrigins, failures);
+        ValidateRateLimit(options.RateLimit, failures);
 
         if (string.IsNullOrWhiteSpace(options.ModelsDir))
         {
@@ -46,5 +43,40 @@ public sealed class WebDiffusionOptionsValidator : IValidateOptions<WebDiffusion
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateCorsOrigins(string? origins, List<string> failures)
+    {
+        foreach (var origin in (origins ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (OriginName.Normalize(origin) is null)
+            {
+                failures.Add($"--cors-allow-origins: '{origin}' is not an origin such as https://example.com or http://localhost:5173 (no '*', no path).");
+            }
+        }
+    }
+
+    private static void ValidateRateLimit(RateLimitOptions? limits, List<string> failures)
+    {
+        if (limits is null)
+        {
+            failures.Add("RateLimit must not be null.");
+            return;
+        }
+
+        if (limits.PermitLimit < 0)
+        {
+            failures.Add("RateLimit:PermitLimit must be 0 (off) or more.");
+        }
+
+        if (limits.WindowSeconds is < 1 or > 3600)
+        {
+            failures.Add("RateLimit:WindowSeconds must be from 1 to 3600.");
+        }
+
+        if (limits.SignInFailuresPerMinute < 1)
+        {
+            failures.Add("RateLimit:SignInFailuresPerMinute must be 1 or more.");
+        }
     }
 }

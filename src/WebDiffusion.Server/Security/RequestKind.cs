@@ -1,0 +1,62 @@
+namespace WebDiffusion.Server.Security;
+
+/// <summary>Classifies requests for the security middleware: API calls, browser page navigations, writes.</summary>
+public static class RequestKind
+{
+    private static readonly string[] ApiPrefixes = ["/api", "/sdapi", "/hubs"];
+
+    /// <summary>Paths answered with JSON (never a login redirect): /api, /sdapi and /hubs.</summary>
+    public static bool IsApiPath(PathString path) => Array.Exists(ApiPrefixes, p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Requests counted by the per-client rate limit: /api and /sdapi.</summary>
+    public static bool IsRateLimited(PathString path) =>
+        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/sdapi", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Methods that change state (everything but GET, HEAD, OPTIONS, TRACE).</summary>
+    public static bool IsUnsafeMethod(string method) =>
+        !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method));
+
+    /// <summary>
+    /// An HTTP/1.1 WebSocket handshake (<c>Upgrade: websocket</c>); HTTP/2 handshakes use CONNECT, an unsafe method.
+    /// Checked from the header because the WebSocket feature is only added inside the hub's endpoint.
+    /// </summary>
+    public static bool IsWebSocketHandshake(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Whether the request says it comes from a script (X-Requested-With, as sent by the SignalR clients).</summary>
+    public static bool HasRequestedWith(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return !string.IsNullOrEmpty(request.Headers.XRequestedWith);
+    }
+
+    /// <summary>
+    /// A browser loading a page: GET/HEAD outside the API prefixes, not marked as a script request. Those are sent to
+    /// the login page; everything else gets 401.
+    /// </summary>
+    public static bool IsPageNavigation(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || IsApiPath(request.Path) || HasRequestedWith(request))
+        {
+            return false;
+        }
+
+        var mode = request.Headers["Sec-Fetch-Mode"].ToString();
+        return mode.Length == 0 || string.Equals(mode, "navigate", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A fetch/XHR from a browser page (Sec-Fetch-Mode other than navigate, or X-Requested-With). Its 401 carries no
+    /// <c>WWW-Authenticate: Basic</c>, which would make the browser pop up its own password dialog over the UI.
+    /// </summary>
+    public static bool IsBrowserScript(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var mode = request.Headers["Sec-Fetch-Mode"].ToString();
+        return HasRequestedWith(request) || (mode.Length > 0 && !string.Equals(mode, "navigate", StringComparison.OrdinalIgnoreCase));
+    }
+}
