@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WebDiffusion.Server.Cli;
 using WebDiffusion.Server.Endpoints;
+using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Hosting;
 
@@ -90,6 +91,14 @@ public static class WebDiffusionApp
         app.MapPngInfoEndpoints();
         app.MapModelEndpoints();
         app.MapPromptEndpoints();
+        app.MapSdApiGenerationEndpoints();
+        app.MapSdApiProgressEndpoints();
+        app.MapSdApiOptionsEndpoints();
+        app.MapSdApiModelEndpoints();
+        app.MapSdApiCatalogEndpoints();
+        app.MapSdApiSystemEndpoints();
+        app.MapSdApiExtrasEndpoints();
+        app.MapOpenApiDocument();
         app.MapSpaFallback();
     }
 }
