@@ -14,6 +14,18 @@ public static class OpenApiDocumentBuilder
     public static bool IsCovered(string path) =>
         path.StartsWith("/api/", StringComparison.Ordinal) || path == "/api" || path.StartsWith("/sdapi/", StringComparison.Ordinal);
 
+    /// <summary>
+    /// True for the endpoints the document lists: routes under /api or /sdapi, except catch-all fallbacks (the JSON 404
+    /// for unknown API paths) and endpoints marked <c>ExcludeFromDescription</c>.
+    /// </summary>
+    public static bool IsDocumented(RouteEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return IsCovered(PathOf(endpoint.RoutePattern))
+            && !endpoint.RoutePattern.Parameters.Any(p => p.IsCatchAll)
+            && endpoint.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true };
+    }
+
     /// <summary>The OpenAPI path of a route pattern: literals as-is, parameters as <c>{name}</c> without constraints.</summary>
     public static string PathOf(RoutePattern pattern)
     {
@@ -44,7 +56,7 @@ public static class OpenApiDocumentBuilder
         foreach (var endpoint in source.Endpoints.OfType<RouteEndpoint>())
         {
             var path = PathOf(endpoint.RoutePattern);
-            if (!IsCovered(path) || endpoint.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is { ExcludeFromDescription: true })
+            if (!IsDocumented(endpoint))
             {
                 continue;
             }

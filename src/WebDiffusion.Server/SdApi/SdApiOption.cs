@@ -45,7 +45,7 @@ public sealed record SdApiOption(
                     return (null, $"'{key}' must be a number.");
                 }
 
-                var number = value!.GetValue<double>();
+                var number = double.Parse(value!.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
                 if (Kind == SdApiOptionKind.Integer && number != Math.Floor(number))
                 {
                     return (null, $"'{key}' must be a whole number.");

@@ -21,7 +21,7 @@ public static class SdApiSystemEndpoints
             ram = Ram(),
             cuda = new
             {
-                error = runtime.Current.Providers.Contains("CUDAExecutionProvider", StringComparer.Ordinal)
+                error = runtime.Current.Providers.Contains("CUDAExecutionProvider", StringComparer.Ordinal) && File.Exists("/dev/nvidiactl")
                     ? "CUDA memory statistics are not reported by ONNX Runtime"
                     : "CUDA not available",
             },
