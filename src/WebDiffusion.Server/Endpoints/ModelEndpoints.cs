@@ -1,20 +1,43 @@
 using WebDiffusion.Core.Models;
+using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Endpoints;
 
-/// <summary><c>GET /api/models</c> and <c>POST /api/models/refresh</c>: the registry listing with descriptions and errors.</summary>
+/// <summary>
+/// <c>GET /api/models</c> and <c>POST /api/models/refresh</c>: the registry listing with descriptions and errors;
+/// <c>POST /api/models/select</c> <c>{name}</c> sets the current model (null clears it).
+/// </summary>
 public static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/models", async (ModelRegistry registry, CancellationToken ct) =>
-            Results.Ok(ToResponse(await Task.Run(() => registry.Current, ct).ConfigureAwait(false))));
-        endpoints.MapPost("/api/models/refresh", async (ModelRegistry registry, CancellationToken ct) =>
-            Results.Ok(ToResponse(await Task.Run(() => registry.Refresh(ct), ct).ConfigureAwait(false))));
+        endpoints.MapGet("/api/models", async (ModelRegistry registry, CurrentModelSelection selection, CancellationToken ct) =>
+            Results.Ok(ToResponse(await Task.Run(() => registry.Current, ct).ConfigureAwait(false), selection.Name)));
+        endpoints.MapPost("/api/models/refresh", async (ModelRegistry registry, CurrentModelSelection selection, CancellationToken ct) =>
+            Results.Ok(ToResponse(await Task.Run(() => registry.Refresh(ct), ct).ConfigureAwait(false), selection.Name)));
+        endpoints.MapPost("/api/models/select", (ModelSelectRequest request, ModelRegistry registry, CurrentModelSelection selection) =>
+        {
+            if (request.Name is { } name)
+            {
+                var model = registry.Current.Find(name);
+                if (model is null)
+                {
+                    return Results.NotFound(new { error = $"No model named '{name}'; POST /api/models/refresh rescans the folder." });
+                }
+
+                if (!model.IsUsable)
+                {
+                    return Results.UnprocessableEntity(new { error = $"{model.Name}: {model.Error}" });
+                }
+            }
+
+            selection.Select(request.Name);
+            return Results.Ok(new { current = selection.Name });
+        });
         return endpoints;
     }
 
-    private static object ToResponse(ModelRegistrySnapshot snapshot) => new
+    private static object ToResponse(ModelRegistrySnapshot snapshot, string? current) => new
     {
         models = snapshot.Models.Select(m => new
         {
@@ -28,7 +51,7 @@ public static class ModelEndpoints
             inpainting = m.IsInpainting,
             error = m.Error,
         }),
-        current = (string?)null,
+        current,
         vae = Usable(snapshot.Vae),
         loras = Usable(snapshot.Loras),
         embeddings = Usable(snapshot.Embeddings),

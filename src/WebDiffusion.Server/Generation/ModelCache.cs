@@ -4,6 +4,7 @@ using WebDiffusion.Core.Text.Embeddings;
 using WebDiffusion.Core.Text.Tokenization;
 using WebDiffusion.Onnx;
 using WebDiffusion.Server.Runtime;
+using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Generation;
 
@@ -11,39 +12,64 @@ namespace WebDiffusion.Server.Generation;
 /// Keeps the current model's sessions loaded between jobs, switches model on request (the previous one is disposed
 /// first, so its memory returns before the next loads), and unloads on demand.
 /// </summary>
-public sealed class ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, ILogger<ModelCache> logger) : IDisposable
+public sealed class ModelCache : IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly ModelRegistry _registry;
+    private readonly OnnxRuntimeStatusProvider _runtime;
+    private readonly CurrentModelSelection _selection;
+    private readonly ILogger<ModelCache> _logger;
     private Loaded? _loaded;
-    private string? _selected;
+    private int _leases;
+    private bool _unloadWhenFree;
+
+    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, ILogger<ModelCache> logger)
+    {
+        _registry = registry;
+        _runtime = runtime;
+        _selection = selection;
+        _logger = logger;
+        // /sdapi/v1/unload-checkpoint frees the sessions now; a new selection loads lazily on the next job.
+        selection.Changed += (_, change) =>
+        {
+            if (change is ModelLifecycleChange.Unloaded or ModelLifecycleChange.Selected)
+            {
+                Unload();
+            }
+        };
+    }
 
     /// <summary>The model chosen in the UI / options (null = the first usable model).</summary>
-    public string? SelectedName
-    {
-        get => Volatile.Read(ref _selected);
-        set => Volatile.Write(ref _selected, value);
-    }
+    public string? SelectedName => _selection.Name;
 
     /// <summary>Name of the loaded model, or null.</summary>
     public string? LoadedName => Volatile.Read(ref _loaded)?.Description.Name;
 
-    /// <summary>Returns a pipeline context for <paramref name="requested"/> (or the selected/first model), loading it if needed.</summary>
-    public GenerationContext Acquire(string? requested, string version)
+    /// <summary>
+    /// Returns a lease on a pipeline context for <paramref name="requested"/> (or the selected/first model), loading it
+    /// if needed. The model is not unloaded while a lease is held; dispose the lease when the job ends.
+    /// </summary>
+    public ModelLease Acquire(string? requested, string version)
     {
         lock (_gate)
         {
+            if (_leases > 0 && _loaded is not null && Resolve(requested).Folder != _loaded.Description.Folder)
+            {
+                throw new InvalidOperationException("Another job is using a different model; model switches happen between jobs.");
+            }
+
             var description = Resolve(requested);
             if (_loaded is null || _loaded.Description.Folder != description.Folder || _loaded.Description.Hash != description.Hash)
             {
                 UnloadLocked();
-                logger.LogInformation("Loading model {Model} from {Folder}", description.Name, description.Folder);
-                var ort = runtime.GetRequiredRuntime();
+                _logger.LogInformation("Loading model {Model} from {Folder}", description.Name, description.Folder);
+                var ort = _runtime.GetRequiredRuntime();
                 var model = ModelSet.Open(description, ort, new OrtSessionOptions { IntraOpThreads = Math.Max(1, Environment.ProcessorCount) });
                 try
                 {
                     var tokenizer = ClipTokenizer.FromDirectory(Path.Combine(description.Folder, ModelComponents.Tokenizer));
                     var schedule = GenerationContext.ReadSchedule(description);
-                    var embeddingsDir = Path.Combine(registry.ModelsDir, "embeddings");
+                    var embeddingsDir = Path.Combine(_registry.ModelsDir, "embeddings");
                     var embeddings = Directory.Exists(embeddingsDir) ? TextualInversionLibrary.Load(embeddingsDir) : null;
                     _loaded = new Loaded(description, model, tokenizer, schedule, embeddings);
                 }
@@ -54,23 +80,44 @@ public sealed class ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider
                 }
             }
 
-            return new GenerationContext
+            _leases++;
+            return new ModelLease(this, new GenerationContext
             {
                 Model = _loaded.Model,
                 Tokenizer = _loaded.Tokenizer,
                 Schedule = _loaded.Schedule,
                 Embeddings = _loaded.Embeddings,
                 Version = version,
-            };
+            });
         }
     }
 
-    /// <summary>Releases the loaded model's sessions.</summary>
+    private void Release()
+    {
+        lock (_gate)
+        {
+            _leases--;
+            if (_leases == 0 && _unloadWhenFree)
+            {
+                _unloadWhenFree = false;
+                UnloadLocked();
+            }
+        }
+    }
+
+    /// <summary>Releases the loaded model's sessions (after the running job, if one holds a lease).</summary>
     public void Unload()
     {
         lock (_gate)
         {
-            UnloadLocked();
+            if (_leases > 0)
+            {
+                _unloadWhenFree = true;
+            }
+            else
+            {
+                UnloadLocked();
+            }
         }
     }
 
@@ -78,29 +125,45 @@ public sealed class ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider
 
     private ModelDescription Resolve(string? requested)
     {
-        var snapshot = registry.Current;
+        var snapshot = _registry.Current;
         var name = string.IsNullOrWhiteSpace(requested) ? SelectedName : requested;
         if (!string.IsNullOrWhiteSpace(name))
         {
             // Accept A1111 titles "name [hash]" too.
             var bare = name.Contains(" [", StringComparison.Ordinal) ? name[..name.IndexOf(" [", StringComparison.Ordinal)] : name;
-            var found = snapshot.Find(bare) ?? registry.Refresh().Find(bare)
-                ?? throw new ArgumentException($"Model '{name}' not found in {registry.CheckpointsDir}. Available: {string.Join(", ", snapshot.Models.Where(m => m.IsUsable).Select(m => m.Name))}.");
+            var found = snapshot.Find(bare) ?? _registry.Refresh().Find(bare)
+                ?? throw new ArgumentException($"Model '{name}' not found in {_registry.CheckpointsDir}. Available: {string.Join(", ", snapshot.Models.Where(m => m.IsUsable).Select(m => m.Name))}.");
             return found.IsUsable ? found : throw new InvalidOperationException($"Model '{found.Name}' cannot be loaded: {found.Error}");
         }
 
-        var usable = snapshot.Models.FirstOrDefault(m => m.IsUsable) ?? registry.Refresh().Models.FirstOrDefault(m => m.IsUsable);
+        var usable = snapshot.Models.FirstOrDefault(m => m.IsUsable) ?? _registry.Refresh().Models.FirstOrDefault(m => m.IsUsable);
         return usable ?? throw new InvalidOperationException(
-            $"No usable model in {registry.CheckpointsDir}. Put a diffusers ONNX model there, or run ./webui.sh models demo tiny for a small test model.");
+            $"No usable model in {_registry.CheckpointsDir}. Put a diffusers ONNX model there, or run ./webui.sh models demo tiny for a small test model.");
     }
 
     private void UnloadLocked()
     {
         if (_loaded is not null)
         {
-            logger.LogInformation("Unloading model {Model}", _loaded.Description.Name);
+            _logger.LogInformation("Unloading model {Model}", _loaded.Description.Name);
             _loaded.Model.Dispose();
             _loaded = null;
+        }
+    }
+
+    /// <summary>A held model: dispose it when the job ends.</summary>
+    public sealed class ModelLease(ModelCache owner, GenerationContext context) : IDisposable
+    {
+        private int _disposed;
+
+        public GenerationContext Context { get; } = context;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Release();
+            }
         }
     }
 

@@ -24,7 +24,8 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
     {
         ArgumentNullException.ThrowIfNull(execution);
         var request = Parse(execution.Job);
-        var context = models.Acquire(request.Model, Version);
+        using var lease = models.Acquire(request.Model, Version);
+        var context = lease.Context;
         var pipeline = new StableDiffusionPipeline(context);
         var observer = new Observer(execution, request);
         var result = await pipeline.RunAsync(request, observer, new SkipSignal(execution.Control), cancellationToken).ConfigureAwait(false);

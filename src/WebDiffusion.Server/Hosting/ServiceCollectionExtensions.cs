@@ -24,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddWebDiffusionModels();
         services.AddWebDiffusionText();
         services.AddWebDiffusionSecurity(configuration);
+        services.AddWebDiffusionSdApi();
         return services;
     }
 }

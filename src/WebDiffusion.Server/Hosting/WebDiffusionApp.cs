@@ -95,6 +95,12 @@ public static class WebDiffusionApp
         app.MapSamplerEndpoints();
         app.MapSdApiGenerationEndpoints();
         app.MapSdApiProgressEndpoints();
+        app.MapSdApiOptionsEndpoints();
+        app.MapSdApiModelEndpoints();
+        app.MapSdApiCatalogEndpoints();
+        app.MapSdApiSystemEndpoints();
+        app.MapSdApiExtrasEndpoints();
+        app.MapOpenApiDocument();
         app.MapSpaFallback();
     }
 }

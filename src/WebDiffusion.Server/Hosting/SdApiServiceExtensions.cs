@@ -1,0 +1,17 @@
+using WebDiffusion.Server.SdApi;
+
+namespace WebDiffusion.Server.Hosting;
+
+/// <summary>Registration of the A1111-compatible /sdapi services: options, the model selection, Extras.</summary>
+public static class SdApiServiceExtensions
+{
+    /// <summary>Adds <see cref="SdApiOptionsStore"/>, <see cref="CurrentModelSelection"/> (also as <see cref="IModelLifecycle"/>) and <see cref="ExtrasProcessor"/>.</summary>
+    public static IServiceCollection AddWebDiffusionSdApi(this IServiceCollection services)
+    {
+        services.AddSingleton<SdApiOptionsStore>();
+        services.AddSingleton<CurrentModelSelection>();
+        services.AddSingleton<IModelLifecycle>(sp => sp.GetRequiredService<CurrentModelSelection>());
+        services.AddSingleton<ExtrasProcessor>();
+        return services;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using WebDiffusion.Core.Imaging;
+using WebDiffusion.Core.Imaging.Png;
+using WebDiffusion.Server.Api;
+using WebDiffusion.Server.Jobs;
+
+namespace WebDiffusion.Server.SdApi;
+
+/// <summary>
+/// Upscales Extras images one request at a time (like A1111's queue lock, so parallel calls cannot multiply memory use),
+/// saves every result under <c>outputs/extras-images</c>, and returns the PNGs with A1111's <c>html_info</c>.
+/// </summary>
+public sealed class ExtrasProcessor(OutputWriter outputs, IOptions<GenerationLimits> limits, ILogger<ExtrasProcessor> logger) : IDisposable
+{
+    /// <summary>Largest side of any image Extras produces.</summary>
+    public const int MaxOutputSide = 8192;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The largest accepted upload side (<see cref="GenerationLimits.MaxUploadSide"/>).</summary>
+    public int MaxUploadSide => limits.Value.MaxUploadSide;
+
+    /// <summary>The largest accepted request body.</summary>
+    public long MaxBodyBytes => limits.Value.MaxBodyBytes;
+
+    /// <summary>Plans <paramref name="input"/>'s upscale and checks the output limit; nothing is decoded.</summary>
+    public static (ExtrasPlan? Plan, ExtrasProblem? Problem) Plan(ExtrasImageInput input, ExtrasParameters parameters, string field)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var plan = ExtrasPlan.Create(input.Header.Width, input.Header.Height, parameters);
+        return plan.LargestSide > MaxOutputSide
+            ? (null, ExtrasProblem.BadRequest(
+                $"{field}: upscaling {input.Header.Width}x{input.Header.Height} would give {plan.Width}x{plan.Height}; the largest output side is {MaxOutputSide} pixels (Extras MaxOutputSide)."))
+            : (plan, null);
+    }
+
+    /// <summary>Runs the planned upscales in order; returns the PNGs and A1111's html_info of the last one, or a problem.</summary>
+    public async Task<(IReadOnlyList<byte[]> Images, string HtmlInfo, ExtrasProblem? Problem)> ProcessAsync(
+        IReadOnlyList<(ExtrasImageInput Input, ExtrasPlan Plan)> items, ExtrasParameters parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(parameters);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var results = new List<byte[]>(items.Count);
+            var info = string.Empty;
+            foreach (var (input, plan) in items)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (png, problem) = await Task.Run(() => Upscale(input, plan, parameters), cancellationToken).ConfigureAwait(false);
+                if (problem is not null)
+                {
+                    return ([], string.Empty, problem);
+                }
+
+                var saved = await outputs.SaveAsync("extras", 0, png!, CancellationToken.None).ConfigureAwait(false);
+                logger.LogInformation("Extras: {Name} {Width}x{Height} -> {OutWidth}x{OutHeight} ({Upscaler}) saved as {Path}",
+                    input.Name, input.Header.Width, input.Header.Height, plan.Width, plan.Height, parameters.Upscaler, saved);
+                results.Add(png!);
+                info = plan.InfoText;
+            }
+
+            return (results, $"<p>{WebUtility.HtmlEncode(info)}</p>", null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private (byte[]? Png, ExtrasProblem? Problem) Upscale(ExtrasImageInput input, ExtrasPlan plan, ExtrasParameters parameters)
+    {
+        DecodedPng decoded;
+        try
+        {
+            var side = (long)MaxUploadSide;
+            decoded = PngDecoder.Decode(input.Bytes, new PngDecoderOptions { MaxPixels = side * side });
+        }
+        catch (InvalidImageException ex)
+        {
+            return (null, ExtrasProblem.BadRequest($"{input.Name}: the PNG could not be decoded: {ex.Message}"));
+        }
+
+        var result = ExtrasUpscaler.Apply(decoded.Image, plan, parameters.Upscaler);
+        var texts = new List<KeyValuePair<string, string>>();
+        if (decoded.Texts.FirstOrDefault(t => t.Keyword == "parameters") is { } original)
+        {
+            texts.Add(new("parameters", original.Text));
+        }
+
+        if (!plan.Identity)
+        {
+            texts.Add(new("postprocessing", plan.InfoText));
+        }
+
+        return (PngEncoder.Encode(result, new PngEncoderOptions { Alpha = PngAlphaMode.Rgb, Texts = texts }), null);
+    }
+}

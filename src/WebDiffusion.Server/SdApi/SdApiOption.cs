@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace WebDiffusion.Server.SdApi;
+
+/// <summary>One A1111 option we honour: its type, default, allowed values and whether clients may change it.</summary>
+/// <param name="Kind">The accepted JSON type.</param>
+/// <param name="Default">The value when never set (A1111's default).</param>
+/// <param name="Allowed">For strings, the accepted values (ordinal); null: any string.</param>
+/// <param name="Minimum">For numbers, the smallest accepted value.</param>
+/// <param name="Maximum">For numbers, the largest accepted value.</param>
+/// <param name="ReadOnly">True when a posted value is ignored (logged), e.g. folders a client must not redirect.</param>
+public sealed record SdApiOption(
+    SdApiOptionKind Kind,
+    JsonNode? Default,
+    IReadOnlyList<string>? Allowed = null,
+    double Minimum = double.MinValue,
+    double Maximum = double.MaxValue,
+    bool ReadOnly = false)
+{
+    /// <summary>Checks <paramref name="value"/>; returns the normalized node to store, or an error sentence.</summary>
+    public (JsonNode? Value, string? Error) Check(string key, JsonNode? value)
+    {
+        var kind = value?.GetValueKind() ?? JsonValueKind.Null;
+        switch (Kind)
+        {
+            case SdApiOptionKind.Boolean:
+                return kind is JsonValueKind.True or JsonValueKind.False
+                    ? (JsonValue.Create(kind == JsonValueKind.True), null)
+                    : (null, $"'{key}' must be true or false.");
+            case SdApiOptionKind.String:
+                if (kind != JsonValueKind.String)
+                {
+                    return (null, $"'{key}' must be a string.");
+                }
+
+                var text = value!.GetValue<string>();
+                return Allowed is null || Allowed.Contains(text, StringComparer.Ordinal)
+                    ? (JsonValue.Create(text), null)
+                    : (null, $"'{key}' must be one of: {string.Join(", ", Allowed)}.");
+            default:
+                if (kind != JsonValueKind.Number)
+                {
+                    return (null, $"'{key}' must be a number.");
+                }
+
+                var number = double.Parse(value!.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (Kind == SdApiOptionKind.Integer && number != Math.Floor(number))
+                {
+                    return (null, $"'{key}' must be a whole number.");
+                }
+
+                if (number < Minimum || number > Maximum)
+                {
+                    return (null, string.Create(CultureInfo.InvariantCulture, $"'{key}' must be between {Minimum} and {Maximum}."));
+                }
+
+                return Kind == SdApiOptionKind.Integer ? (JsonValue.Create((long)number), null) : (JsonValue.Create(number), null);
+        }
+    }
+}
