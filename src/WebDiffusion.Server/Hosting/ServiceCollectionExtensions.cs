@@ -23,6 +23,7 @@ public static class ServiceCollectionExtensions
         services.AddWebDiffusionJobs(configuration);
         services.AddWebDiffusionModels();
         services.AddWebDiffusionText();
+        services.AddWebDiffusionDeploy();
         return services;
     }
 }

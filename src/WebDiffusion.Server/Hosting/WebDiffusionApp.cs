@@ -90,6 +90,7 @@ public static class WebDiffusionApp
         app.MapPngInfoEndpoints();
         app.MapModelEndpoints();
         app.MapPromptEndpoints();
+        app.MapModelPullEndpoints();
         app.MapSpaFallback();
     }
 }
