@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using WebDiffusion.Server.Doctor;
 
 namespace WebDiffusion.Server.Cli;
@@ -5,9 +6,9 @@ namespace WebDiffusion.Server.Cli;
 /// <summary>
 /// <c>./webui.sh doctor</c>: checks the install (OS, .NET, ONNX Runtime, CUDA, models, data folder, port, exposure)
 /// and runs a 1-step generation on the tiny demo model. One OK/WARN/FAIL line per finding with what to do; exit code 1
-/// when anything FAILs.
+/// when anything FAILs. A configuration the server would refuse is reported as FAIL lines instead of crashing.
 /// </summary>
-public sealed class DoctorVerb(IEnumerable<IDoctorCheck> checks) : ICliVerb
+public sealed class DoctorVerb(IServiceProvider services) : ICliVerb
 {
     /// <inheritdoc />
     public string Name => "doctor";
@@ -24,12 +25,27 @@ public sealed class DoctorVerb(IEnumerable<IDoctorCheck> checks) : ICliVerb
         }
 
         var counts = new Dictionary<DoctorStatus, int> { [DoctorStatus.Ok] = 0, [DoctorStatus.Warn] = 0, [DoctorStatus.Fail] = 0 };
-        foreach (var check in checks)
+        async Task Write(DoctorCheckResult result)
         {
-            foreach (var result in await check.RunAsync(cancellationToken).ConfigureAwait(false))
+            counts[result.Status]++;
+            await output.WriteLineAsync(Format(result)).ConfigureAwait(false);
+        }
+
+        try
+        {
+            foreach (var check in services.GetServices<IDoctorCheck>().ToList())
             {
-                counts[result.Status]++;
-                await output.WriteLineAsync(Format(result)).ConfigureAwait(false);
+                foreach (var result in await check.RunAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await Write(result).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                await Write(DoctorCheckResult.Fail("Configuration", failure, "Fix the setting in appsettings.json, the environment or the command line; the server refuses to start until then.")).ConfigureAwait(false);
             }
         }
 
@@ -38,7 +54,7 @@ public sealed class DoctorVerb(IEnumerable<IDoctorCheck> checks) : ICliVerb
         return counts[DoctorStatus.Fail] > 0 ? 1 : 0;
     }
 
-    /// <summary>"OK   ONNX Runtime  1.22.0 from …", with the fix on a second, indented line.</summary>
+    /// <summary>"OK    ONNX Runtime  1.22.0 from …" on one line, with the fix on a second, indented line.</summary>
     public static string Format(DoctorCheckResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -48,7 +64,10 @@ public sealed class DoctorVerb(IEnumerable<IDoctorCheck> checks) : ICliVerb
             DoctorStatus.Warn => "WARN",
             _ => "FAIL",
         };
-        var line = $"{status,-4}  {result.Name,-13} {result.Message}";
-        return result.Fix is null ? line : line + Environment.NewLine + new string(' ', 20) + "→ " + result.Fix;
+        var line = $"{status,-4}  {result.Name,-13} {OneLine(result.Message)}";
+        return result.Fix is null ? line : line + Environment.NewLine + new string(' ', 20) + "→ " + OneLine(result.Fix);
     }
+
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Replace(" )", ")", StringComparison.Ordinal);
 }
