@@ -20,10 +20,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OnnxRuntimeStatusProvider>();
         services.AddSingleton(sp => sp.GetRequiredService<OnnxRuntimeStatusProvider>().GetRequiredRuntime());
         services.AddSingleton<VerbDispatcher>();
+        services.AddWebDiffusionDeploy();
         services.AddWebDiffusionJobs(configuration);
         services.AddWebDiffusionModels();
         services.AddWebDiffusionText();
-        services.AddWebDiffusionDeploy();
         return services;
     }
 }

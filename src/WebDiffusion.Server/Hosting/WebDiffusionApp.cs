@@ -89,8 +89,8 @@ public static class WebDiffusionApp
         app.MapHub<Hubs.ProgressHub>("/hubs/progress");
         app.MapPngInfoEndpoints();
         app.MapModelEndpoints();
-        app.MapPromptEndpoints();
         app.MapModelPullEndpoints();
+        app.MapPromptEndpoints();
         app.MapSpaFallback();
     }
 }
