@@ -20,6 +20,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OnnxRuntimeStatusProvider>();
         services.AddSingleton(sp => sp.GetRequiredService<OnnxRuntimeStatusProvider>().GetRequiredRuntime());
         services.AddSingleton<VerbDispatcher>();
+        services.AddWebDiffusionDeploy();
         services.AddWebDiffusionJobs(configuration);
         services.AddWebDiffusionModels();
         services.AddWebDiffusionText();

@@ -91,6 +91,7 @@ public static class WebDiffusionApp
         app.MapHub<Hubs.ProgressHub>("/hubs/progress");
         app.MapPngInfoEndpoints();
         app.MapModelEndpoints();
+        app.MapModelPullEndpoints();
         app.MapPromptEndpoints();
         app.MapSamplerEndpoints();
         app.MapSdApiGenerationEndpoints();
