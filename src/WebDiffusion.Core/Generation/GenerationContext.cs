@@ -37,6 +37,12 @@ public sealed class GenerationContext
     /// <summary>Version string written to infotext.</summary>
     public string Version { get; init; } = "WebDiffusion";
 
+    /// <summary>VAE decode tile side in latent pixels (64 = 512 px); larger images decode in tiles.</summary>
+    public int VaeTileSize { get; init; } = 64;
+
+    /// <summary>Overlap between VAE tiles in latent pixels.</summary>
+    public int VaeTileOverlap { get; init; } = 16;
+
     /// <summary>Pixel budget for decoding uploaded images.</summary>
     public long MaxUploadPixels { get; init; } = 8192L * 8192;
 

@@ -469,7 +469,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var scaled = new float[latent.Length];
         TensorPrimitives.Divide(latent, _context.Model.Description.LatentScale, scaled);
         var pixels = new float[batch * 3 * shape.Height * 8 * shape.Width * 8];
-        _context.Model.VaeDecoder.Decode(scaled, batch, shape.Height, shape.Width, pixels, cancellationToken);
+        TiledVaeDecoder.Decode(_context.Model.VaeDecoder, scaled, batch, shape, _context.VaeTileSize, _context.VaeTileOverlap, pixels, cancellationToken);
         return ImageTensor.FromTensor(pixels, batch, shape.Height * 8, shape.Width * 8);
     }
 

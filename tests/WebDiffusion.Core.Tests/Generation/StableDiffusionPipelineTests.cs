@@ -231,6 +231,16 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_2048_square_image_is_generated_with_a_tiled_vae_decode()
+    {
+        var observer = await RunAsync(Small with { Width = 2048, Height = 2048, Steps = 1, CfgScale = 1, SamplerName = "Euler" });
+
+        var image = Assert.Single(observer.Images).Image;
+        Assert.Equal(2048, image.Width);
+        Assert.Equal(2048, image.Height);
+    }
+
+    [Fact]
     public async Task Interrupt_stops_now_and_keeps_finished_images()
     {
         using var stop = new CancellationTokenSource();
