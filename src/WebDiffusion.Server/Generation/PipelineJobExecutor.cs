@@ -1,6 +1,7 @@
 using System.Text.Json;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Imaging.Png;
+using WebDiffusion.Core.Sampling.Noise;
 using WebDiffusion.Server.Api;
 using WebDiffusion.Server.Jobs;
 using WebDiffusion.Server.SdApi;
@@ -8,7 +9,7 @@ using WebDiffusion.Server.SdApi;
 namespace WebDiffusion.Server.Generation;
 
 /// <summary>Runs a job through <see cref="StableDiffusionPipeline"/> on the cached model; encodes images and previews as PNG.</summary>
-public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache models) : IJobExecutor
+public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache models, SdApiOptionsStore options) : IJobExecutor
 {
     private static readonly string Version = "WebDiffusion " + (typeof(PipelineJobExecutor).Assembly.GetName().Version?.ToString(3) ?? "0");
     private static readonly PngEncoderOptions PreviewPng = new() { CompressionLevel = 1, AdaptiveFiltering = false };
@@ -25,11 +26,30 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
         ArgumentNullException.ThrowIfNull(execution);
         var request = Parse(execution.Job);
         using var lease = models.Acquire(request.Model, Version);
-        var context = lease.Context;
+        var context = WithOptions(lease.Context, request);
         var pipeline = new StableDiffusionPipeline(context);
         var observer = new Observer(execution, request);
         var result = await pipeline.RunAsync(request, observer, new SkipSignal(execution.Control), cancellationToken).ConfigureAwait(false);
         execution.SetResult(SdApiInfo.Create(request, result, context.Model.Description));
+    }
+
+    /// <summary>Applies A1111's RNG settings (options, then the request's override_settings).</summary>
+    private GenerationContext WithOptions(GenerationContext context, GenerationRequest request)
+    {
+        var stored = options.Read();
+        var source = request.OverrideSettings.TryGetValue("randn_source", out var s) ? s : stored["randn_source"]?.GetValue<string>();
+        var ensdText = request.OverrideSettings.TryGetValue("eta_noise_seed_delta", out var e) ? e : stored["eta_noise_seed_delta"]?.ToJsonString();
+        var ensd = long.TryParse(ensdText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        return new GenerationContext
+        {
+            Model = context.Model,
+            Tokenizer = context.Tokenizer,
+            Schedule = context.Schedule,
+            Embeddings = context.Embeddings,
+            Version = context.Version,
+            RandnSource = NoiseGenerators.Parse(source),
+            EtaNoiseSeedDelta = ensd,
+        };
     }
 
     private GenerationRequest Parse(JobRecord job)
