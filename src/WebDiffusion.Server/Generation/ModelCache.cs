@@ -3,6 +3,8 @@ using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Text.Embeddings;
 using WebDiffusion.Core.Text.Tokenization;
 using WebDiffusion.Onnx;
+using Microsoft.Extensions.Options;
+using WebDiffusion.Server.Doctor;
 using WebDiffusion.Server.Runtime;
 using WebDiffusion.Server.SdApi;
 
@@ -19,12 +21,14 @@ public sealed class ModelCache : IDisposable
     private readonly OnnxRuntimeStatusProvider _runtime;
     private readonly CurrentModelSelection _selection;
     private readonly ILogger<ModelCache> _logger;
+    private readonly ExecutionProviderOptions _provider;
     private Loaded? _loaded;
     private int _leases;
     private bool _unloadWhenFree;
 
-    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, ILogger<ModelCache> logger)
+    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, ILogger<ModelCache> logger)
     {
+        _provider = provider.Value;
         _registry = registry;
         _runtime = runtime;
         _selection = selection;
@@ -64,7 +68,14 @@ public sealed class ModelCache : IDisposable
                 UnloadLocked();
                 _logger.LogInformation("Loading model {Model} from {Folder}", description.Name, description.Folder);
                 var ort = _runtime.GetRequiredRuntime();
-                var model = ModelSet.Open(description, ort, new OrtSessionOptions { IntraOpThreads = Math.Max(1, Environment.ProcessorCount) });
+                var sessionOptions = new OrtSessionOptions
+                {
+                    IntraOpThreads = Math.Max(1, Environment.ProcessorCount),
+                    ExecutionProvider = _provider.CudaRequested ? OrtExecutionProvider.Cuda : OrtExecutionProvider.Cpu,
+                    RequireCuda = _provider.RequireCuda,
+                    OnExecutionProviderFallback = reason => _logger.LogWarning("CUDA is not available, running on the CPU: {Reason}", reason),
+                };
+                var model = ModelSet.Open(description, ort, sessionOptions);
                 try
                 {
                     var tokenizer = ClipTokenizer.FromDirectory(Path.Combine(description.Folder, ModelComponents.Tokenizer));
