@@ -22,21 +22,26 @@ public sealed class CrashRecoveryTests : IDisposable
         string[] queued;
         using (var first = StartServer(port))
         {
-            await WaitHealthyAsync(client);
-            longJob = await JobApi.SubmitAsync(client, JobApi.Tiny(steps: 60, batchCount: 100, size: 128));
-            queued = [
-                await JobApi.SubmitAsync(client, JobApi.Tiny(prompt: "after one", steps: 2)),
-                await JobApi.SubmitAsync(client, JobApi.Tiny(prompt: "after two", steps: 2)),
-            ];
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while ((await JobApi.GetAsync(client, longJob)).GetProperty("imageIds").GetArrayLength() < 2)
+            try
             {
-                Assert.True(DateTime.UtcNow < deadline, "the long job never saved an image");
-                await Task.Delay(20);
+                await WaitHealthyAsync(client);
+                longJob = await JobApi.SubmitAsync(client, JobApi.Tiny(steps: 60, batchCount: 100, size: 128));
+                queued = [
+                    await JobApi.SubmitAsync(client, JobApi.Tiny(prompt: "after one", steps: 2)),
+                    await JobApi.SubmitAsync(client, JobApi.Tiny(prompt: "after two", steps: 2)),
+                ];
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+                while ((await JobApi.GetAsync(client, longJob)).GetProperty("imageIds").GetArrayLength() < 2)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the long job never saved an image");
+                    await Task.Delay(20);
+                }
             }
-
-            first.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
-            await first.WaitForExitAsync();
+            finally
+            {
+                first.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
+                await first.WaitForExitAsync();
+            }
         }
 
         using (var second = StartServer(port))
