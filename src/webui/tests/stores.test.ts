@@ -323,6 +323,14 @@ describe('jobs store', () => {
     expect(fetch.mock.calls.some((c) => String(c[0]) === '/api/jobs/j4/interrupt')).toBe(true)
   })
 
+  it('requires an init image for img2img', async () => {
+    const fetch = mockFetch([])
+    const jobs = useJobsStore()
+    expect(await jobs.submit('img2img')).toBe(false)
+    expect(fetch).not.toHaveBeenCalled()
+    expect(useParamsStore().errors.img2img.initImage).toBeTruthy()
+  })
+
   it('loads the queue and tolerates its absence', async () => {
     mockFetch([])
     const jobs = useJobsStore()
