@@ -135,6 +135,11 @@ export const useJobsStore = defineStore('jobs', {
     async submit(mode: JobMode): Promise<boolean> {
       if (this.running(mode)) return false
       const params = useParamsStore()
+      if (mode === 'img2img' && !params.i2i.initImage) {
+        params.setErrors(mode, { initImage: t('img2img.noImage') })
+        notify.warning(t('img2img.noImage'))
+        return false
+      }
       const request = params.buildRequest(mode)
       this.submitting[mode] = true
       params.setErrors(mode, {})
