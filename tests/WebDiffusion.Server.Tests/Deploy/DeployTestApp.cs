@@ -4,7 +4,6 @@ using WebDiffusion.Core.Text.Tokenization;
 using WebDiffusion.ModelKit;
 using WebDiffusion.Server.Cli;
 using WebDiffusion.Server.Hosting;
-using WebDiffusion.Server.Jobs;
 using WebDiffusion.Server.Tests.Infrastructure;
 
 namespace WebDiffusion.Server.Tests.Deploy;
@@ -57,12 +56,7 @@ public sealed class DeployTestApp : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = WebDiffusionApp.Build(new CommandLine(all, [], false, RepositoryRoot.Path), builder =>
-        {
-            // The worker needs an executor to start; one registered later by the server (the pipeline) wins over this.
-            builder.Services.AddSingleton<IJobExecutor, UnusedJobExecutor>();
-            configure?.Invoke(builder);
-        });
+        var app = WebDiffusionApp.Build(new CommandLine(all, [], false, RepositoryRoot.Path), configure);
         return new DeployTestApp(app, root);
     }
 
@@ -97,13 +91,5 @@ public sealed class DeployTestApp : IAsyncDisposable
         {
             // Cleaned by the OS.
         }
-    }
-
-    private sealed class UnusedJobExecutor : IJobExecutor
-    {
-        public (int Images, int StepsPerImage) Plan(JobRecord job) => (1, 1);
-
-        public Task ExecuteAsync(JobExecution execution, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("The deploy tests queue no generation jobs.");
     }
 }

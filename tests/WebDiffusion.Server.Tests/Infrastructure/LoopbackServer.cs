@@ -29,7 +29,7 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<LoopbackServer> StartAsync(IEnumerable<string>? extraArgs = null, Action<string>? prepare = null)
+    public static async Task<LoopbackServer> StartAsync(IEnumerable<string>? extraArgs = null, Action<string>? prepare = null, Action<WebApplicationBuilder>? configure = null)
     {
         var temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "wd-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(System.IO.Path.Combine(temp, "models"));
@@ -47,10 +47,12 @@ public sealed class LoopbackServer : IAsyncDisposable
             args.AddRange(extraArgs);
         }
 
-        var app = WebDiffusionApp.Build(CommandLine.Parse(args));
+        var app = WebDiffusionApp.Build(CommandLine.Parse(args), configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LoopbackServer(app, new Uri(address), temp);
+        // With --listen Kestrel reports 0.0.0.0; tests still talk to it over loopback.
+        var uri = new UriBuilder(new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal))).Uri;
+        return new LoopbackServer(app, uri, temp);
     }
 
     public async ValueTask DisposeAsync()

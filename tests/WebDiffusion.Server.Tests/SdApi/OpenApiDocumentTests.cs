@@ -1,3 +1,4 @@
+using WebDiffusion.Server.Tests.Infrastructure;
 using System.Net;
 using Microsoft.AspNetCore.Routing;
 using WebDiffusion.Server.SdApi;
@@ -9,7 +10,7 @@ public class OpenApiDocumentTests
     [Fact]
     public async Task Every_mapped_api_and_sdapi_route_is_in_openapi_json()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var document = await SdApiFixtures.JsonAsync(await server.Client.GetAsync("/openapi.json"), HttpStatusCode.OK);
         Assert.StartsWith("3.0", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         var paths = document.GetProperty("paths");

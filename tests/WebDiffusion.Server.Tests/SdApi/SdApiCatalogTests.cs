@@ -1,3 +1,4 @@
+using WebDiffusion.Server.Tests.Infrastructure;
 using System.Net;
 using System.Text.Json;
 
@@ -8,7 +9,7 @@ public class SdApiCatalogTests
     [Fact]
     public async Task Upscalers_and_latent_modes_match_A1111()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var upscalers = await SdApiFixtures.JsonAsync(await server.Client.GetAsync("/sdapi/v1/upscalers"), HttpStatusCode.OK);
         Assert.Equal(["None", "Lanczos", "Nearest"], upscalers.EnumerateArray().Select(u => u.GetProperty("name").GetString()));
         foreach (var upscaler in upscalers.EnumerateArray())
@@ -34,7 +35,7 @@ public class SdApiCatalogTests
     [InlineData("extensions")]
     public async Task Unsupported_features_list_as_empty_arrays(string route)
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var body = await SdApiFixtures.JsonAsync(await server.Client.GetAsync("/sdapi/v1/" + route), HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Array, body.ValueKind);
         Assert.Empty(body.EnumerateArray());
@@ -43,7 +44,7 @@ public class SdApiCatalogTests
     [Fact]
     public async Task Scripts_and_memory_have_A1111_shapes()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var scripts = await SdApiFixtures.JsonAsync(await server.Client.GetAsync("/sdapi/v1/scripts"), HttpStatusCode.OK);
         Assert.Empty(scripts.GetProperty("txt2img").EnumerateArray());
         Assert.Empty(scripts.GetProperty("img2img").EnumerateArray());
@@ -71,7 +72,7 @@ public class SdApiCatalogTests
     {
         const string password = "Tr0ub4dor-and-3-horses";
         const string user = "alice-the-admin";
-        await using var server = await SdApiServer.StartAsync(["--api-auth", $"{user}:{password}", "--port", "0"]);
+        await using var server = await LoopbackServer.StartAsync(["--api-auth", $"{user}:{password}", "--port", "0"]);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));

@@ -1,3 +1,4 @@
+using WebDiffusion.Server.Tests.Infrastructure;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Json;
@@ -45,7 +46,7 @@ public class SdApiExtrasTests
 
     private static string Png(RgbaImage image) => Convert.ToBase64String(PngEncoder.Encode(image));
 
-    private static string[] SavedExtras(SdApiServer server)
+    private static string[] SavedExtras(LoopbackServer server)
     {
         var folder = Path.Combine(server.DataDir, "outputs", "extras-images");
         return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories) : [];
@@ -54,7 +55,7 @@ public class SdApiExtrasTests
     [Fact]
     public async Task Lanczos_by_2_gives_the_resampler_result_and_saves_it()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var source = Gradient(40, 24);
         var response = await server.Client.PostAsJsonAsync("/sdapi/v1/extra-single-image", new
         {
@@ -78,7 +79,7 @@ public class SdApiExtrasTests
     [Fact]
     public async Task Nearest_by_4_repeats_pixels_and_keeps_the_original_parameters()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var source = new RgbaImage(2, 2, [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 10, 20, 30, 255]);
         var withInfo = PngEncoder.Encode(source, new PngEncoderOptions { Texts = [new("parameters", "a cat\nSteps: 20, Seed: 1")] });
         var response = await server.Client.PostAsJsonAsync("/sdapi/v1/extra-single-image", new
@@ -104,7 +105,7 @@ public class SdApiExtrasTests
     [Fact]
     public async Task Scale_to_an_exact_size_crops_to_it()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var response = await server.Client.PostAsJsonAsync("/sdapi/v1/extra-single-image", new
         {
             image = Png(Gradient(32, 16)),
@@ -128,7 +129,7 @@ public class SdApiExtrasTests
     [Fact]
     public async Task Upscaler_None_returns_the_image_unchanged()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var source = Gradient(30, 20);
         var response = await server.Client.PostAsJsonAsync("/sdapi/v1/extra-single-image", new { image = Png(source) });
         var decoded = PngDecoder.Decode(Convert.FromBase64String((await SdApiFixtures.JsonAsync(response, HttpStatusCode.OK)).GetProperty("image").GetString()!));
@@ -138,7 +139,7 @@ public class SdApiExtrasTests
     [Fact]
     public async Task Batch_upscales_every_image_in_order()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var response = await server.Client.PostAsJsonAsync("/sdapi/v1/extra-batch-images", new
         {
             imageList = new[] { new { data = Png(Gradient(16, 16)), name = "a.png" }, new { data = Png(Gradient(24, 8)), name = "b.png" } },
@@ -159,7 +160,7 @@ public class SdApiExtrasTests
     [InlineData(new byte[] { (byte)'R', (byte)'I', (byte)'F', (byte)'F', 0, 0, 0, 0, (byte)'W', (byte)'E', (byte)'B', (byte)'P', (byte)'V', (byte)'P', (byte)'8' }, "WebP")]
     public async Task Jpeg_and_webp_are_refused_with_415(byte[] bytes, string format)
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var response = await server.Client.PostAsJsonAsync("/sdapi/v1/extra-single-image", new { image = Convert.ToBase64String(bytes), upscaler_1 = "Lanczos" });
         var error = await SdApiFixtures.JsonAsync(response, HttpStatusCode.UnsupportedMediaType);
         Assert.Contains(format, error.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -169,7 +170,7 @@ public class SdApiExtrasTests
     [Fact]
     public async Task An_oversized_target_is_refused_before_any_work()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var response = await server.Client.PostAsJsonAsync("/sdapi/v1/extra-single-image", new { image = Png(Gradient(100, 50)), upscaling_resize = 100, upscaler_1 = "Lanczos" });
         var error = await SdApiFixtures.JsonAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("8192", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -189,7 +190,7 @@ public class SdApiExtrasTests
     [Fact]
     public async Task An_oversized_upload_is_refused_from_its_header()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
 
         // Only a valid IHDR announcing 20000x20000 followed by nothing: decoding would fail differently.
         var header = new byte[33];
@@ -217,7 +218,7 @@ public class SdApiExtrasTests
     [InlineData("{\"resize_mode\": 3}", "resize_mode")]
     public async Task Unsupported_extras_features_are_422(string extra, string expected)
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         using var fields = JsonDocument.Parse(extra);
         var body = new Dictionary<string, object?> { ["image"] = Png(Gradient(8, 8)), ["upscaler_1"] = "Lanczos" };
         foreach (var property in fields.RootElement.EnumerateObject())

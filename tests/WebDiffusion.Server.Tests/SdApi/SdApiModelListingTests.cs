@@ -1,3 +1,4 @@
+using WebDiffusion.Server.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -10,7 +11,7 @@ public class SdApiModelListingTests
     [Fact]
     public async Task Sd_models_vae_and_loras_have_A1111_fields_and_relative_paths()
     {
-        await using var server = await SdApiServer.StartAsync(prepare: root =>
+        await using var server = await LoopbackServer.StartAsync(prepare: root =>
         {
             SdApiFixtures.WriteTinyModel(root, "tiny");
             SdApiFixtures.WriteTinyModel(root, "broken");
@@ -52,7 +53,7 @@ public class SdApiModelListingTests
     [Fact]
     public async Task Embeddings_lists_loaded_and_skipped_in_A1111_shape()
     {
-        await using var server = await SdApiServer.StartAsync(prepare: root =>
+        await using var server = await LoopbackServer.StartAsync(prepare: root =>
         {
             SdApiFixtures.WriteEmbedding(Path.Combine(root, "models", "embeddings", "goodstyle.safetensors"), vectors: 3, dim: 768);
             File.WriteAllText(Path.Combine(root, "models", "embeddings", "pickled.pt"), "x");
@@ -75,7 +76,7 @@ public class SdApiModelListingTests
     [Fact]
     public async Task Refresh_checkpoints_picks_up_a_new_model_and_refresh_routes_answer_null()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         Assert.Empty((await server.Client.GetFromJsonAsync<JsonElement>("/sdapi/v1/sd-models")).EnumerateArray());
 
         SdApiFixtures.WriteTinyModel(server.TempRoot, "late");
@@ -92,7 +93,7 @@ public class SdApiModelListingTests
     [Fact]
     public async Task Unload_and_reload_flip_the_lifecycle_flag_and_raise_events()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var lifecycle = server.Services.GetRequiredService<IModelLifecycle>();
         var seen = new List<ModelLifecycleChange>();
         lifecycle.Changed += (_, change) => seen.Add(change);
@@ -110,7 +111,7 @@ public class SdApiModelListingTests
     [Fact]
     public async Task Api_models_select_sets_current_and_refuses_unknown_or_broken_models()
     {
-        await using var server = await SdApiServer.StartAsync(prepare: root =>
+        await using var server = await LoopbackServer.StartAsync(prepare: root =>
         {
             SdApiFixtures.WriteTinyModel(root, "tiny");
             SdApiFixtures.WriteTinyModel(root, "broken");

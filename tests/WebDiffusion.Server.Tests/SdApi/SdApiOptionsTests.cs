@@ -1,3 +1,4 @@
+using WebDiffusion.Server.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -10,7 +11,7 @@ public class SdApiOptionsTests
     [Fact]
     public async Task Get_options_returns_A1111_keys_with_A1111_defaults()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var options = await SdApiFixtures.JsonAsync(await server.Client.GetAsync("/sdapi/v1/options"), HttpStatusCode.OK);
 
         Assert.Equal(JsonValueKind.Null, options.GetProperty("sd_model_checkpoint").ValueKind);
@@ -39,7 +40,7 @@ public class SdApiOptionsTests
         SdApiFixtures.WriteTinyModel(folder.Path, "tiny");
         string[] args = ["--models-dir", models, "--data-dir", data];
         string title;
-        await using (var server = await SdApiServer.StartAsync(args))
+        await using (var server = await LoopbackServer.StartAsync(args))
         {
             var models0 = await server.Client.GetFromJsonAsync<JsonElement>("/sdapi/v1/sd-models");
             title = Assert.Single(models0.EnumerateArray()).GetProperty("title").GetString()!;
@@ -66,7 +67,7 @@ public class SdApiOptionsTests
 
         Assert.True(File.Exists(Path.Combine(data, SdApiOptionsStore.FileName)));
         Assert.False(File.Exists(Path.Combine(data, SdApiOptionsStore.FileName + ".tmp")));
-        await using (var restarted = await SdApiServer.StartAsync(args))
+        await using (var restarted = await LoopbackServer.StartAsync(args))
         {
             var options = await restarted.Client.GetFromJsonAsync<JsonElement>("/sdapi/v1/options");
             Assert.Equal(2, options.GetProperty("CLIP_stop_at_last_layers").GetInt32());
@@ -85,7 +86,7 @@ public class SdApiOptionsTests
     [Fact]
     public async Task Unknown_keys_are_ignored_and_the_whole_GET_dict_can_be_posted_back()
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var response = await server.Client.PostAsJsonAsync("/sdapi/v1/options", new Dictionary<string, object?>
         {
             ["send_seed"] = false,
@@ -119,7 +120,7 @@ public class SdApiOptionsTests
     [InlineData("sd_model_checkpoint", "5")]
     public async Task A_wrong_type_or_value_is_422_and_nothing_is_applied(string key, string json)
     {
-        await using var server = await SdApiServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var body = $"{{\"eta_noise_seed_delta\": 7, \"{key}\": {json}}}";
         var response = await server.Client.PostAsync("/sdapi/v1/options", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var error = await SdApiFixtures.JsonAsync(response, HttpStatusCode.UnprocessableEntity);
@@ -132,7 +133,7 @@ public class SdApiOptionsTests
     [Fact]
     public async Task An_unknown_checkpoint_is_404_and_a_name_or_hash_selects_the_model()
     {
-        await using var server = await SdApiServer.StartAsync(prepare: root => SdApiFixtures.WriteTinyModel(root, "tiny"));
+        await using var server = await LoopbackServer.StartAsync(prepare: root => SdApiFixtures.WriteTinyModel(root, "tiny"));
         var missing = await server.Client.PostAsJsonAsync("/sdapi/v1/options", new { sd_model_checkpoint = "nope [0123456789]", eta_ddim = 0.5 });
         var error = await SdApiFixtures.JsonAsync(missing, HttpStatusCode.NotFound);
         Assert.Contains("nope", error.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using WebDiffusion.Server.Hosting;
-using WebDiffusion.Server.Jobs;
 using WebDiffusion.Server.Tests.Infrastructure;
 
 namespace WebDiffusion.Server.Tests.Security;
@@ -19,60 +15,41 @@ public sealed class SecurityServer : IAsyncDisposable
     public const string User = "alice";
     public const string Password = "Corr3ct-Horse-Battery";
 
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
 
-    private SecurityServer(WebApplication app, Uri baseAddress, string tempRoot)
+    private SecurityServer(LoopbackServer server)
     {
-        _app = app;
-        BaseAddress = baseAddress;
-        TempRoot = tempRoot;
+        _server = server;
         Client = CreateClient();
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _server.BaseAddress;
 
-    public string TempRoot { get; }
+    public string TempRoot => _server.TempRoot;
 
-    public string DataDir => Path.Combine(TempRoot, "data");
+    public string DataDir => _server.DataDir;
 
-    /// <summary>The server's origin as a browser page of its own would send it.</summary>
     public string Origin => BaseAddress.GetLeftPart(UriPartial.Authority);
 
-    /// <summary>A client without cookies that does not follow redirects.</summary>
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _server.Services;
 
     public static Task<SecurityServer> WithAuthAsync(IDictionary<string, string?>? settings = null) =>
         StartAsync(["--api-auth", User + ":" + Password], settings);
 
     public static async Task<SecurityServer> StartAsync(IEnumerable<string>? extraArgs = null, IDictionary<string, string?>? settings = null)
     {
-        var temp = Path.Combine(Path.GetTempPath(), "wd-sec-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path.Combine(temp, "models"));
-        Directory.CreateDirectory(Path.Combine(temp, "data"));
-        var args = new List<string>
+        var server = await LoopbackServer.StartAsync(extraArgs, configure: builder =>
         {
-            "--content-root", RepositoryRoot.Path,
-            "--port", "0",
-            "--models-dir", Path.Combine(temp, "models"),
-            "--data-dir", Path.Combine(temp, "data"),
-        };
-        args.AddRange(extraArgs ?? []);
-        var app = WebDiffusionApp.Build(CommandLine.Parse(args), builder =>
-        {
-            builder.Services.AddSingleton<IJobExecutor, IdleExecutor>();
             if (settings is not null)
             {
                 builder.Configuration.AddInMemoryCollection(settings);
             }
         });
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new SecurityServer(app, new UriBuilder(address) { Host = "127.0.0.1" }.Uri, temp);
+        return new SecurityServer(server);
     }
 
-    /// <summary>A client that keeps cookies (like a browser) and does not follow redirects.</summary>
     public HttpClient CreateClient(CookieContainer? cookies = null)
     {
         var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = cookies is not null };
@@ -120,15 +97,6 @@ public sealed class SecurityServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        try
-        {
-            Directory.Delete(TempRoot, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A log file still open on a slow shutdown; the temp folder is cleaned by the OS.
-        }
+        await _server.DisposeAsync();
     }
 }
