@@ -26,6 +26,13 @@ public static class ServiceCollectionExtensions
         services.AddWebDiffusionText();
         services.AddWebDiffusionSecurity(configuration);
         services.AddWebDiffusionSdApi();
+        // Static UI files only (no API JSON: nothing secret is ever compressed next to attacker-chosen text).
+        services.AddResponseCompression(o =>
+        {
+            o.MimeTypes = ["text/javascript", "application/javascript", "text/css", "text/html", "image/svg+xml"];
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProvider>();
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
+        });
         return services;
     }
 }

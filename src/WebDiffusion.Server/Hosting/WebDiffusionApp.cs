@@ -82,8 +82,9 @@ public static class WebDiffusionApp
     private static void UseWebDiffusionPipeline(this WebApplication app)
     {
         app.UseWebDiffusionSecurity();
+        app.UseResponseCompression();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(SpaFallbackExtensions.StaticFileOptions);
         app.MapSystemEndpoints();
         app.MapJobEndpoints();
         app.MapImageEndpoints();

@@ -78,7 +78,7 @@ public sealed class GenerationWorker(
                 {
                     live.Update(step);
                     var now = clock.Elapsed;
-                    if (lastEvent is null || now - lastEvent.Value >= StepEventInterval || step.Step >= step.TotalSteps)
+                    if (lastEvent is null || now - lastEvent.Value >= StepEventInterval || step.Step >= step.TotalSteps || step.PreviewPng is not null)
                     {
                         lastEvent = now;
                         _ = events.StepAsync(job, step, now, live.Current?.Eta);
