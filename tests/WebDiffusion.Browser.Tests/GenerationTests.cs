@@ -19,12 +19,24 @@ public class GenerationTests(BrowserFixture fixture, ITestOutputHelper output) :
         await txt.SetFieldAsync("steps", 60);
         await txt.SetFieldAsync("width", 256);
         await txt.SetFieldAsync("height", 256);
+        // A person picks a sampler first: the (now closed) dropdown must not swallow the Esc later.
+        await txt.GetByTestId("sampler").ClickAsync();
+        await page.Locator(".n-base-select-option", new() { HasText = "Euler a" }).First.ClickAsync();
+        await Assertions.Expect(txt.GetByTestId("sampler")).ToContainTextAsync("Euler a");
         await txt.GetByTestId("prompt").FillAsync("an orchard of quince trees, interrupted");
         await txt.GetByTestId("prompt").PressAsync("Control+Enter");
 
         // Once the first image is saved, Esc stops the job.
         await Assertions.Expect(txt.GetByTestId("interrupt")).ToBeVisibleAsync();
         await Assertions.Expect(txt.GetByTestId("result-image").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+
+        // Esc in an open dropdown closes the dropdown only; the next Esc interrupts.
+        await txt.GetByTestId("scheduler").ClickAsync();
+        var menu = page.Locator(".n-base-select-menu").Last;
+        await Assertions.Expect(menu).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(menu).ToBeHiddenAsync();
+        Assert.Equal("running", await txt.GetByTestId("progress").GetAttributeAsync("data-state"));
         await page.Keyboard.PressAsync("Escape");
         Assert.Equal("interrupted", await txt.WaitForJobEndAsync());
         await Assertions.Expect(txt.GetByTestId("progress-text")).Not.ToBeEmptyAsync();
