@@ -20,6 +20,19 @@ export default defineConfig({
     outDir: '../../wwwroot',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      output: {
+        // Vendor code in its own chunks: fetched in parallel with the app, and still cached when only the app changes.
+        codeSplitting: {
+          groups: [
+            { name: 'vendor-naive', test: /node_modules[\\/](naive-ui|vueuc|vooks|css-render|@css-render|seemly|treemate|evtd|vdirs|date-fns|date-fns-tz|lodash-es|async-validator|highlight\.js|@juggle|csstype)[\\/]/, priority: 2 },
+            { name: 'vendor-signalr', test: /node_modules[\\/]@microsoft[\\/]signalr[\\/]/, priority: 3 },
+            { name: 'vendor-vue', test: /node_modules[\\/](vue|@vue|pinia|vue-i18n|@intlify)[\\/]/, priority: 4 },
+            { name: 'vendor', test: /node_modules[\\/]/, priority: 1 },
+          ],
+        },
+      },
+    },
   },
   server: {
     port: 5173,

@@ -1,4 +1,7 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
+using WebDiffusion.Core.Text.Tokenization;
+using WebDiffusion.ModelKit;
 using WebDiffusion.Server.Tests.Infrastructure;
 
 namespace WebDiffusion.Browser.Tests;
@@ -18,12 +21,45 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Folder where failure screenshots are written (under the test output).</summary>
     public static string ScreenshotDir { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    /// <summary>Hook for subclasses/tests to prepare the temp root (e.g. write a demo model) before the server starts.</summary>
+    /// <summary>Name of the tiny txt2img/img2img model the server starts with.</summary>
+    public const string ModelName = "tiny";
+
+    /// <summary>Name of the tiny inpainting model (9-channel unet).</summary>
+    public const string InpaintingModelName = "tiny-inpainting";
+
+    /// <summary>Default size and steps stored in the server's settings so that every generation is quick.</summary>
+    public const int DefaultSize = 64;
+
+    public const int DefaultSteps = 4;
+
+    /// <summary>Hook for subclasses/tests to prepare the temp root before the server starts (after the demo models are written).</summary>
     public static Action<string>? Prepare { get; set; }
+
+    /// <summary>Writes the tiny demo models into the server's models folder.</summary>
+    public static void WriteDemoModels(string root)
+    {
+        var folder = Path.Combine(root, "models", "Stable-diffusion");
+        TinyModelWriter.WriteModel(Path.Combine(folder, ModelName), TinyModelVariant.Fp32, f => ClipTokenizer.Default.WriteHuggingFaceFiles(f));
+        TinyModelWriter.WriteModel(Path.Combine(folder, InpaintingModelName), TinyModelVariant.Inpainting, f => ClipTokenizer.Default.WriteHuggingFaceFiles(f));
+    }
 
     public async Task InitializeAsync()
     {
-        Server = await LoopbackServer.StartAsync(prepare: Prepare);
+        Server = await LoopbackServer.StartAsync(prepare: root =>
+        {
+            WriteDemoModels(root);
+            Prepare?.Invoke(root);
+        });
+        using (var select = await Server.Client.PostAsJsonAsync("api/models/select", new { name = ModelName }))
+        {
+            select.EnsureSuccessStatusCode();
+        }
+
+        using (var settings = await Server.Client.PutAsJsonAsync("api/settings", new { defaultWidth = DefaultSize, defaultHeight = DefaultSize, defaultSteps = DefaultSteps }))
+        {
+            settings.EnsureSuccessStatusCode();
+        }
+
         _playwright = await Playwright.CreateAsync();
         var executable = Environment.GetEnvironmentVariable("WD_CHROMIUM") ?? "/usr/bin/chromium";
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -46,6 +82,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             await Server.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Opens the app and waits until the server's settings are applied (the width field shows <see cref="DefaultSize"/>),
+    /// so a generation started right after uses the small defaults.
+    /// </summary>
+    public async Task OpenAppAsync(IPage page)
+    {
+        await page.GotoAsync(Server.BaseAddress.ToString());
+        await page.GetByTestId("generate").WaitForAsync();
+        await Assertions.Expect(page.Locator("[data-testid=panel-txt2img] [data-testid=width] input")).ToHaveValueAsync(DefaultSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Opens a page at the server's root with console-error capture; run <paramref name="test"/>; screenshot on failure.</summary>

@@ -2,6 +2,7 @@ import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
 import { i18n } from './i18n'
+import { useJobsStore } from './stores/jobs'
 import { useModelsStore } from './stores/models'
 import { useSettingsStore } from './stores/settings'
 import { useParamsStore } from './stores/params'
@@ -31,4 +32,5 @@ app.mount('#app')
 const models = useModelsStore()
 void models.load()
 void models.loadSamplers()
+void useJobsStore().connectHub()
 void settings.loadServer().then(() => params.applyDefaults(settings.settings))

@@ -21,6 +21,8 @@ const quietLogger: ILogger = {
 
 export interface ProgressHub {
   subscribeJob(jobId: string): Promise<boolean>
+  /** Opens the connection ahead of the first job, so its first events are not missed. */
+  connect?(): Promise<boolean>
 }
 
 /** Lazily connects to /hubs/progress. Failure is not fatal: the jobs store also polls. */
@@ -65,6 +67,10 @@ export class SignalRProgressHub implements ProgressHub {
       }
     })()
     return this.starting
+  }
+
+  connect(): Promise<boolean> {
+    return this.ensure()
   }
 
   async subscribeJob(jobId: string): Promise<boolean> {

@@ -124,6 +124,10 @@ export const useJobsStore = defineStore('jobs', {
       }
       return hub
     },
+    /** Connects the progress hub early (at start-up) so a fast job's first steps are shown live. */
+    async connectHub(): Promise<boolean> {
+      return (await this.hub().connect?.()) ?? false
+    },
     findActive(jobId: string): ActiveJob | null {
       for (const mode of ['txt2img', 'img2img'] as const) {
         const a = this.active[mode]
