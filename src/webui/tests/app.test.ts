@@ -47,13 +47,17 @@ describe('App smoke test (server without any endpoint)', () => {
     }
     for (const tab of TABS) {
       ui.show(tab)
+      // Tabs other than txt2img are lazy-loaded chunks: wait for the import and the render it triggers.
+      await vi.dynamicImportSettled()
       await flushPromises()
+      await vi.waitFor(() => expect(wrapper.find(`[data-testid="panel-${tab}"]`).exists(), tab).toBe(true))
       expect(wrapper.find(`[data-testid="panel-${tab}"]`).exists(), tab).toBe(true)
       for (const id of expected[tab]) expect(wrapper.find(`[data-testid="${id}"]`).exists(), `${tab}/${id}`).toBe(true)
       // only the active panel is rendered: test ids stay unique
       expect(wrapper.findAll('[data-testid="prompt"]').length).toBeLessThanOrEqual(1)
     }
     ui.showImg2Img('inpaint')
+    await vi.dynamicImportSettled()
     await flushPromises()
     expect(wrapper.find('[data-testid="inpaint-input"]').exists()).toBe(true)
     await wrapper.find('[data-testid="lang-zh"]').trigger('click')
