@@ -66,10 +66,14 @@ function extractMessage(body: unknown, fallback: string): string {
  * Failures are logged at debug level (they are expected while the server grows).
  */
 export async function request<T>(method: HttpMethod, url: string, opts: RequestOptions = {}): Promise<ApiResult<T>> {
-  const init: RequestInit = { method, signal: opts.signal, headers: {} }
+  // X-Requested-With marks our own script requests: the server's CSRF guard accepts cookie-authenticated writes
+  // only from the same origin, and answers 401 (not a login redirect) to them.
+  const headers: Record<string, string> = { 'X-Requested-With': 'XMLHttpRequest' }
+  const init: RequestInit = { method, signal: opts.signal, headers, credentials: 'same-origin' }
   if (opts.body !== undefined) {
     init.body = JSON.stringify(opts.body)
-    init.headers = { 'Content-Type': 'application/json', Accept: 'application/json' }
+    headers['Content-Type'] = 'application/json'
+    headers.Accept = 'application/json'
   }
   let res: Response
   try {
@@ -77,6 +81,10 @@ export async function request<T>(method: HttpMethod, url: string, opts: RequestO
   } catch (e) {
     log.expected(`${method} ${url} failed (network)`, e)
     return { ok: false, status: 0, kind: 'network', message: e instanceof Error ? e.message : String(e) }
+  }
+  if (res.status === 401 && typeof window !== 'undefined' && !window.location.pathname.startsWith('/login')) {
+    // The session expired or credentials are required: go to the login page and come back here afterwards.
+    redirectToLogin()
   }
   if (!res.ok) {
     let body: unknown = null
@@ -111,6 +119,12 @@ export async function request<T>(method: HttpMethod, url: string, opts: RequestO
     log.expected(`${method} ${url}: bad response body`, e)
     return { ok: false, status: res.status, kind: 'parse', message: 'Invalid response from server' }
   }
+}
+
+/** Sends the browser to the server's login page, returning to the current page after signing in. */
+export function redirectToLogin(): void {
+  const back = window.location.pathname + window.location.search + window.location.hash
+  window.location.assign(`/login?returnUrl=${encodeURIComponent(back)}`)
 }
 
 export const http = {
