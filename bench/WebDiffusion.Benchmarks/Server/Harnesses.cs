@@ -8,6 +8,9 @@ public static class Harnesses
     private static readonly Dictionary<string, Func<HarnessArgs, Task<int>>> All = new(StringComparer.OrdinalIgnoreCase)
     {
         ["pipeline"] = PipelineOverheadHarness.RunAsync,
+        ["queue-latency"] = QueueLatencyHarness.RunAsync,
+        ["hub-throughput"] = HubThroughputHarness.RunAsync,
+        ["memory"] = MemoryGrowthHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
