@@ -11,6 +11,7 @@ public static class Harnesses
         ["queue-latency"] = QueueLatencyHarness.RunAsync,
         ["hub-throughput"] = HubThroughputHarness.RunAsync,
         ["memory"] = MemoryGrowthHarness.RunAsync,
+        ["load"] = LoadHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
