@@ -19,7 +19,7 @@ public static class DeployServiceExtensions
         services.AddSingleton<ModelPullService>();
         services.AddSingleton<ICliVerb, ModelsPullVerb>();
 
-        services.TryAddSingleton<IDoctorGenerationCheck, ModelSetGenerationCheck>();
+        services.TryAddSingleton<IDoctorGenerationCheck, PipelineGenerationCheck>();
         services.AddSingleton<IDoctorCheck, PlatformDoctorCheck>();
         services.AddSingleton<IDoctorCheck, OnnxRuntimeDoctorCheck>();
         services.AddSingleton<IDoctorCheck, CudaDoctorCheck>();
