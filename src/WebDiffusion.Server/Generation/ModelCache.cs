@@ -22,12 +22,14 @@ public sealed class ModelCache : IDisposable
     private readonly CurrentModelSelection _selection;
     private readonly ILogger<ModelCache> _logger;
     private readonly ExecutionProviderOptions _provider;
+    private readonly PromptTokenizerSource _tokenizers;
     private Loaded? _loaded;
     private int _leases;
     private bool _unloadWhenFree;
 
-    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, ILogger<ModelCache> logger)
+    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, PromptTokenizerSource tokenizers, ILogger<ModelCache> logger)
     {
+        _tokenizers = tokenizers;
         _provider = provider.Value;
         _registry = registry;
         _runtime = runtime;
@@ -83,6 +85,7 @@ public sealed class ModelCache : IDisposable
                     var embeddingsDir = Path.Combine(_registry.ModelsDir, "embeddings");
                     var embeddings = Directory.Exists(embeddingsDir) ? TextualInversionLibrary.Load(embeddingsDir) : null;
                     _loaded = new Loaded(description, model, tokenizer, schedule, embeddings);
+                    _tokenizers.Use(tokenizer); // the UI's token counter now counts with this model's vocabulary
                 }
                 catch
                 {
