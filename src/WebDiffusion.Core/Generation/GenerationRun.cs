@@ -30,6 +30,12 @@ public sealed record GenerationRun
     /// <summary>Eta when it differs from the sampler's default (written to infotext).</summary>
     public double? EtaWritten { get; init; }
 
+    /// <summary>A1111's "RNG" infotext value when the noise source is not the default GPU one ("CPU", "NV"), else null.</summary>
+    public string? RandnSourceWritten { get; init; }
+
+    /// <summary>ENSD when it applies to this sampler (non-zero delta, sampler uses it, eta ≠ 0), else null.</summary>
+    public long? EnsdWritten { get; init; }
+
     /// <summary>Version string.</summary>
     public required string Version { get; init; }
 }

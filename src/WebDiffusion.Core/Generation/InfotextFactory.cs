@@ -102,6 +102,16 @@ public static class InfotextFactory
             p.Set("Eta", eta.ToString("R", CultureInfo.InvariantCulture));
         }
 
+        if (run.EnsdWritten is { } ensd)
+        {
+            p.Set("ENSD", ensd);
+        }
+
+        if (run.RandnSourceWritten is { } rng)
+        {
+            p.Set("RNG", rng);
+        }
+
         p.Set(InfotextKeys.Version, run.Version);
         return InfotextWriter.Write(request.Prompt, request.NegativePrompt, p);
     }

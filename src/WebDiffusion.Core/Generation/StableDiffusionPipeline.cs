@@ -51,6 +51,13 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             HiresWidth = hiresWidth,
             HiresHeight = hiresHeight,
             EtaWritten = request.Eta,
+            RandnSourceWritten = _context.RandnSource switch
+            {
+                RandnSource.Cpu => "CPU",
+                RandnSource.NV => "NV",
+                _ => null,
+            },
+            EnsdWritten = _context.EtaNoiseSeedDelta != 0 && sampler.Info.Has(SamplerFlags.UsesEnsd) && (request.Eta ?? 1.0) != 0 ? _context.EtaNoiseSeedDelta : null,
             Version = _context.Version,
         };
 

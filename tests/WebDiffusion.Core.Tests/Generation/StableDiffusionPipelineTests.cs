@@ -66,6 +66,31 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Rng_source_and_ensd_change_the_noise_and_are_written_to_infotext()
+    {
+        var gpu = await RunAsync(Small);
+        var observer = new RecordingObserver();
+        var context = fixture.Context(TinyModelVariant.Fp32);
+        var nv = new GenerationContext
+        {
+            Model = context.Model,
+            Tokenizer = context.Tokenizer,
+            Schedule = context.Schedule,
+            Version = "test",
+            RandnSource = WebDiffusion.Core.Sampling.Noise.RandnSource.NV,
+            EtaNoiseSeedDelta = 31337,
+        };
+
+        await new StableDiffusionPipeline(nv).RunAsync(Small, observer, null, CancellationToken.None);
+
+        var parsed = InfotextParser.Parse(observer.Images[0].Infotext);
+        Assert.Equal("NV", parsed["RNG"]);
+        Assert.Equal("31337", parsed["ENSD"]);
+        Assert.Null(InfotextParser.Parse(gpu.Images[0].Infotext)["RNG"]);
+        Assert.False(gpu.Images[0].Image.Pixels.AsSpan().SequenceEqual(observer.Images[0].Image.Pixels));
+    }
+
+    [Fact]
     public async Task Batch_size_and_batch_count_give_the_same_images_for_the_same_seeds()
     {
         var bySize = await RunAsync(Small with { BatchSize = 3, BatchCount = 1 });
