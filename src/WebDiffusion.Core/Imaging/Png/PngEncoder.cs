@@ -20,6 +20,7 @@ public static class PngEncoder
 
     /// <summary>Encodes <paramref name="image"/> as PNG onto <paramref name="output"/>.</summary>
     /// <exception cref="ArgumentException">A text keyword is empty, longer than 79 bytes, not Latin-1 or contains a NUL.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The level, strategy or parallelism in <paramref name="options"/> is out of range.</exception>
     public static void Encode(RgbaImage image, Stream output, PngEncoderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -28,6 +29,16 @@ public static class PngEncoder
         if (options.CompressionLevel is < 0 or > 9)
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"PNG compression level must be 0-9; got {options.CompressionLevel}.");
+        }
+
+        if (!Enum.IsDefined(options.CompressionStrategy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Unknown zlib compression strategy {options.CompressionStrategy}.");
+        }
+
+        if (options.MaxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"PNG encoder parallelism must be -1 (all processors) or at least 1; got {options.MaxDegreeOfParallelism}.");
         }
 
         var alpha = options.Alpha switch
@@ -130,9 +141,7 @@ public static class PngEncoder
                 return false;
             }
 
-            // zlib header: deflate, 32 KiB window, no dictionary; FLEVEL only describes the effort.
-            var level = compression.CompressionLevel;
-            idat.Write([0x78, level <= 1 || compression.CompressionStrategy != ZLibCompressionStrategy.Default ? (byte)0x01 : level < 6 ? (byte)0x5E : level == 6 ? (byte)0x9C : (byte)0xDA]);
+            idat.Write([0x78, ZlibFlags(compression)]);
             var adler = 1u;
             for (var band = 0; band < bandCount; band++)
             {
@@ -152,6 +161,22 @@ public static class PngEncoder
                 band?.Dispose();
             }
         }
+    }
+
+    /// <summary>The zlib header's FLG byte after CMF 0x78 (deflate, 32 KiB window): FLEVEL as zlib sets it, no dictionary, check bits.</summary>
+    private static byte ZlibFlags(ZLibCompressionOptions compression)
+    {
+        if (compression.CompressionLevel <= 1 || compression.CompressionStrategy != ZLibCompressionStrategy.Default)
+        {
+            return 0x01;
+        }
+
+        return compression.CompressionLevel switch
+        {
+            < 6 => 0x5E,
+            6 => 0x9C,
+            _ => 0xDA,
+        };
     }
 
     private static bool EndsWithSyncFlush(MemoryStream compressed, long length)

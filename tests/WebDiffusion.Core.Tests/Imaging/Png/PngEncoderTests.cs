@@ -128,6 +128,24 @@ public class PngEncoderTests
     }
 
     [Fact]
+    public void Out_of_range_options_are_argument_errors_before_anything_is_written()
+    {
+        var image = RgbaImage.Filled(1, 1, 0, 0, 0);
+        foreach (var options in new[]
+        {
+            new PngEncoderOptions { CompressionLevel = 10 },
+            new PngEncoderOptions { CompressionStrategy = (ZLibCompressionStrategy)99 },
+            new PngEncoderOptions { MaxDegreeOfParallelism = 0 },
+            new PngEncoderOptions { MaxDegreeOfParallelism = -2 },
+        })
+        {
+            using var output = new MemoryStream();
+            Assert.Throws<ArgumentOutOfRangeException>(() => PngEncoder.Encode(image, output, options));
+            Assert.Equal(0, output.Length);
+        }
+    }
+
+    [Fact]
     public void Adaptive_filtering_picks_non_trivial_filters_on_a_gradient()
     {
         // A horizontal gradient: Sub makes every byte after the first pixel 1, so None must not be chosen.
