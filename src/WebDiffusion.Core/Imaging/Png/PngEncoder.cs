@@ -13,9 +13,9 @@ public static class PngEncoder
     /// <summary>Encodes <paramref name="image"/> to PNG bytes.</summary>
     public static byte[] Encode(RgbaImage image, PngEncoderOptions? options = null)
     {
-        using var output = new MemoryStream();
+        using var output = new PooledBufferStream((int)Math.Min((long)image.Width * image.Height * 2, 16 << 20));
         Encode(image, output, options);
-        return output.ToArray();
+        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>Encodes <paramref name="image"/> as PNG onto <paramref name="output"/>.</summary>
@@ -99,7 +99,7 @@ public static class PngEncoder
     private static bool TryWriteBands(RgbaImage image, Stream idat, bool alpha, int bandRows, PngEncoderOptions options)
     {
         var bandCount = (image.Height + bandRows - 1) / bandRows;
-        var bands = new MemoryStream[bandCount];
+        var bands = new PooledBufferStream?[bandCount];
         var checksums = new uint[bandCount];
         var lengths = new long[bandCount];
         var compression = CompressionOptions(options);
@@ -112,7 +112,7 @@ public static class PngEncoder
                 var filtered = scratch.Filter(image, y0, Math.Min(bandRows, image.Height - y0));
                 checksums[band] = ZlibAdler32.Update(1, filtered);
                 lengths[band] = filtered.Length;
-                var compressed = new MemoryStream((filtered.Length / 2) + 64);
+                var compressed = new PooledBufferStream((filtered.Length / 2) + 64);
                 var last = band == bandCount - 1;
                 var flushed = 0L;
                 using (var deflate = new DeflateStream(compressed, compression, leaveOpen: true))
@@ -145,7 +145,7 @@ public static class PngEncoder
             var adler = 1u;
             for (var band = 0; band < bandCount; band++)
             {
-                idat.Write(bands[band].GetBuffer(), 0, (int)bands[band].Length);
+                idat.Write(bands[band]!.WrittenSpan);
                 adler = ZlibAdler32.Combine(adler, checksums[band], lengths[band]);
             }
 
@@ -179,12 +179,9 @@ public static class PngEncoder
         };
     }
 
-    private static bool EndsWithSyncFlush(MemoryStream compressed, long length)
-    {
-        // A sync flush ends with an empty stored block: LEN 0x0000, NLEN 0xFFFF.
-        var buffer = compressed.GetBuffer();
-        return length >= 4 && buffer[length - 4] == 0 && buffer[length - 3] == 0 && buffer[length - 2] == 0xFF && buffer[length - 1] == 0xFF;
-    }
+    /// <summary>Whether the first <paramref name="length"/> bytes end with a sync flush's empty stored block: LEN 0x0000, NLEN 0xFFFF.</summary>
+    private static bool EndsWithSyncFlush(PooledBufferStream compressed, long length) =>
+        length >= 4 && compressed.WrittenSpan[..(int)length].EndsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFF, 0xFF]);
 
     private static ZLibCompressionOptions CompressionOptions(PngEncoderOptions options) => new()
     {
