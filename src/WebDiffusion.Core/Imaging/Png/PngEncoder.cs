@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
@@ -8,16 +7,20 @@ namespace WebDiffusion.Core.Imaging.Png;
 /// <summary>Writes 8-bit RGB or RGBA PNG files with adaptive per-row filtering and text chunks.</summary>
 public static class PngEncoder
 {
+    /// <summary>About how many filtered bytes make a band: the unit written to the compressor, and compressed in parallel.</summary>
+    private const int BandBytes = 256 * 1024;
+
     /// <summary>Encodes <paramref name="image"/> to PNG bytes.</summary>
     public static byte[] Encode(RgbaImage image, PngEncoderOptions? options = null)
     {
-        using var output = new MemoryStream();
+        using var output = new PooledBufferStream((int)Math.Min((long)image.Width * image.Height * 2, 16 << 20));
         Encode(image, output, options);
-        return output.ToArray();
+        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>Encodes <paramref name="image"/> as PNG onto <paramref name="output"/>.</summary>
     /// <exception cref="ArgumentException">A text keyword is empty, longer than 79 bytes, not Latin-1 or contains a NUL.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The level, strategy or parallelism in <paramref name="options"/> is out of range.</exception>
     public static void Encode(RgbaImage image, Stream output, PngEncoderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -28,11 +31,21 @@ public static class PngEncoder
             throw new ArgumentOutOfRangeException(nameof(options), $"PNG compression level must be 0-9; got {options.CompressionLevel}.");
         }
 
+        if (!Enum.IsDefined(options.CompressionStrategy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Unknown zlib compression strategy {options.CompressionStrategy}.");
+        }
+
+        if (options.MaxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"PNG encoder parallelism must be -1 (all processors) or at least 1; got {options.MaxDegreeOfParallelism}.");
+        }
+
         var alpha = options.Alpha switch
         {
             PngAlphaMode.Rgba => true,
             PngAlphaMode.Rgb => false,
-            _ => !image.IsOpaque(),
+            _ => !PngFilterKernels.IsOpaque(image.Pixels),
         };
 
         output.Write(PngInfo.Signature);
@@ -54,77 +67,127 @@ public static class PngEncoder
     private static void WriteImageData(RgbaImage image, Stream output, bool alpha, PngEncoderOptions options)
     {
         var channels = alpha ? 4 : 3;
-        var rowBytes = image.Width * channels;
-        var pool = ArrayPool<byte>.Shared;
-        var raw = pool.Rent(rowBytes);
-        var previous = pool.Rent(rowBytes);
-        var candidates = pool.Rent((rowBytes + 1) * 5);
+        var stride = (image.Width * channels) + 1;
+        var bandRows = Math.Clamp(BandBytes / stride, 1, image.Height);
+        using var idat = new IdatWriterStream(output);
+        if (image.Height <= bandRows || !TryWriteBands(image, idat, alpha, bandRows, options))
+        {
+            WriteSingleStream(image, idat, alpha, bandRows, options);
+        }
+
+        idat.Complete();
+    }
+
+    /// <summary>Filters and compresses the image through one <see cref="ZLibStream"/>, a band of rows at a time.</summary>
+    private static void WriteSingleStream(RgbaImage image, Stream idat, bool alpha, int bandRows, PngEncoderOptions options)
+    {
+        using var scratch = new PngBandFilter(image.Width, alpha, bandRows, options.AdaptiveFiltering);
+        using var zlib = new ZLibStream(idat, CompressionOptions(options), leaveOpen: true);
+        for (var y0 = 0; y0 < image.Height; y0 += bandRows)
+        {
+            var rows = Math.Min(bandRows, image.Height - y0);
+            zlib.Write(scratch.Filter(image, y0, rows));
+        }
+    }
+
+    /// <summary>
+    /// Filters and deflates bands of rows in parallel, each into raw deflate data ending in a sync flush (the last one
+    /// in the final block), and joins them into one zlib stream as pigz does. Bands start without the previous band's
+    /// window, which costs little because filtered rows mostly repeat locally. False, having written nothing, when the
+    /// runtime's deflate did not end a band on a byte-aligned sync flush.
+    /// </summary>
+    private static bool TryWriteBands(RgbaImage image, Stream idat, bool alpha, int bandRows, PngEncoderOptions options)
+    {
+        var bandCount = (image.Height + bandRows - 1) / bandRows;
+        var bands = new PooledBufferStream?[bandCount];
+        var checksums = new uint[bandCount];
+        var lengths = new long[bandCount];
+        var compression = CompressionOptions(options);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
         try
         {
-            Array.Clear(previous, 0, rowBytes);
-            using var idat = new IdatWriterStream(output);
-            using (var zlib = new ZLibStream(idat, new ZLibCompressionOptions { CompressionLevel = options.CompressionLevel }, leaveOpen: true))
+            Parallel.For(0, bandCount, parallel, () => new PngBandFilter(image.Width, alpha, bandRows, options.AdaptiveFiltering), (band, _, scratch) =>
             {
-                for (var y = 0; y < image.Height; y++)
+                var y0 = band * bandRows;
+                var filtered = scratch.Filter(image, y0, Math.Min(bandRows, image.Height - y0));
+                checksums[band] = ZlibAdler32.Update(1, filtered);
+                lengths[band] = filtered.Length;
+                var compressed = new PooledBufferStream((filtered.Length / 2) + 64);
+                var last = band == bandCount - 1;
+                var flushed = 0L;
+                using (var deflate = new DeflateStream(compressed, compression, leaveOpen: true))
                 {
-                    var source = image.Row(y);
-                    var row = raw.AsSpan(0, rowBytes);
-                    if (alpha)
+                    deflate.Write(filtered);
+                    if (!last)
                     {
-                        source.CopyTo(row);
+                        deflate.Flush();
+                        flushed = compressed.Length;
                     }
-                    else
-                    {
-                        for (int i = 0, j = 0; j < rowBytes; i += 4, j += 3)
-                        {
-                            row[j] = source[i];
-                            row[j + 1] = source[i + 1];
-                            row[j + 2] = source[i + 2];
-                        }
-                    }
-
-                    zlib.Write(FilterRow(row, previous.AsSpan(0, rowBytes), channels, options.AdaptiveFiltering, candidates, rowBytes));
-                    (raw, previous) = (previous, raw);
                 }
+
+                if (!last)
+                {
+                    // Disposing appended a final block after the sync flush; the next band continues the stream instead.
+                    lengths[band] = EndsWithSyncFlush(compressed, flushed) ? lengths[band] : -1;
+                    compressed.SetLength(flushed);
+                }
+
+                bands[band] = compressed;
+                return scratch;
+            }, scratch => scratch.Dispose());
+
+            if (lengths.Any(length => length < 0))
+            {
+                return false;
             }
 
-            idat.Complete();
+            idat.Write([0x78, ZlibFlags(compression)]);
+            var adler = 1u;
+            for (var band = 0; band < bandCount; band++)
+            {
+                idat.Write(bands[band]!.WrittenSpan);
+                adler = ZlibAdler32.Combine(adler, checksums[band], lengths[band]);
+            }
+
+            Span<byte> trailer = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(trailer, adler);
+            idat.Write(trailer);
+            return true;
         }
         finally
         {
-            pool.Return(raw);
-            pool.Return(previous);
-            pool.Return(candidates);
-        }
-    }
-
-    private static ReadOnlySpan<byte> FilterRow(ReadOnlySpan<byte> row, ReadOnlySpan<byte> previous, int bpp, bool adaptive, byte[] candidates, int rowBytes)
-    {
-        var stride = rowBytes + 1;
-        if (!adaptive)
-        {
-            candidates[0] = 0;
-            row.CopyTo(candidates.AsSpan(1));
-            return candidates.AsSpan(0, stride);
-        }
-
-        var best = 0;
-        var bestSum = long.MaxValue;
-        for (var f = 0; f < 5; f++)
-        {
-            var slot = candidates.AsSpan(f * stride, stride);
-            slot[0] = (byte)f;
-            PngScanlines.Filter((PngFilterType)f, row, previous, bpp, slot[1..]);
-            var sum = PngScanlines.SumOfAbs(slot[1..]);
-            if (sum < bestSum)
+            foreach (var band in bands)
             {
-                bestSum = sum;
-                best = f;
+                band?.Dispose();
             }
         }
-
-        return candidates.AsSpan(best * stride, stride);
     }
+
+    /// <summary>The zlib header's FLG byte after CMF 0x78 (deflate, 32 KiB window): FLEVEL as zlib sets it, no dictionary, check bits.</summary>
+    private static byte ZlibFlags(ZLibCompressionOptions compression)
+    {
+        if (compression.CompressionLevel <= 1 || compression.CompressionStrategy != ZLibCompressionStrategy.Default)
+        {
+            return 0x01;
+        }
+
+        return compression.CompressionLevel switch
+        {
+            < 6 => 0x5E,
+            6 => 0x9C,
+            _ => 0xDA,
+        };
+    }
+
+    /// <summary>Whether the first <paramref name="length"/> bytes end with a sync flush's empty stored block: LEN 0x0000, NLEN 0xFFFF.</summary>
+    private static bool EndsWithSyncFlush(PooledBufferStream compressed, long length) =>
+        length >= 4 && compressed.WrittenSpan[..(int)length].EndsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFF, 0xFF]);
+
+    private static ZLibCompressionOptions CompressionOptions(PngEncoderOptions options) => new()
+    {
+        CompressionLevel = options.CompressionLevel,
+        CompressionStrategy = options.CompressionStrategy,
+    };
 
     private static void WriteTextChunk(Stream output, string keyword, string text)
     {

@@ -1,6 +1,6 @@
 namespace WebDiffusion.Core.Imaging.Png;
 
-/// <summary>Reverses and applies PNG scanline filters.</summary>
+/// <summary>Reverses PNG scanline filters (the encoder's side is <see cref="PngFilterKernels"/>).</summary>
 internal static class PngScanlines
 {
     /// <summary>Reverses filter <paramref name="filter"/> in place on <paramref name="row"/>; <paramref name="previous"/> is the unfiltered previous row (zeros for the first).</summary>
@@ -51,68 +51,6 @@ internal static class PngScanlines
             default:
                 throw new InvalidImageException($"The PNG file is corrupt: unknown scanline filter type {filter}.");
         }
-    }
-
-    /// <summary>Writes <paramref name="row"/> filtered with <paramref name="filter"/> into <paramref name="output"/> (same length).</summary>
-    public static void Filter(PngFilterType filter, ReadOnlySpan<byte> row, ReadOnlySpan<byte> previous, int bpp, Span<byte> output)
-    {
-        switch (filter)
-        {
-            case PngFilterType.None:
-                row.CopyTo(output);
-                break;
-            case PngFilterType.Sub:
-                row[..bpp].CopyTo(output);
-                for (var i = bpp; i < row.Length; i++)
-                {
-                    output[i] = (byte)(row[i] - row[i - bpp]);
-                }
-
-                break;
-            case PngFilterType.Up:
-                for (var i = 0; i < row.Length; i++)
-                {
-                    output[i] = (byte)(row[i] - previous[i]);
-                }
-
-                break;
-            case PngFilterType.Average:
-                for (var i = 0; i < bpp; i++)
-                {
-                    output[i] = (byte)(row[i] - (previous[i] >> 1));
-                }
-
-                for (var i = bpp; i < row.Length; i++)
-                {
-                    output[i] = (byte)(row[i] - ((row[i - bpp] + previous[i]) >> 1));
-                }
-
-                break;
-            default:
-                for (var i = 0; i < bpp; i++)
-                {
-                    output[i] = (byte)(row[i] - previous[i]);
-                }
-
-                for (var i = bpp; i < row.Length; i++)
-                {
-                    output[i] = (byte)(row[i] - Paeth(row[i - bpp], previous[i], previous[i - bpp]));
-                }
-
-                break;
-        }
-    }
-
-    /// <summary>Sum of the filtered bytes read as signed values: the usual "minimum sum of absolute differences" heuristic.</summary>
-    public static long SumOfAbs(ReadOnlySpan<byte> filtered)
-    {
-        long sum = 0;
-        foreach (var b in filtered)
-        {
-            sum += b < 128 ? b : 256 - b;
-        }
-
-        return sum;
     }
 
     public static byte Paeth(byte a, byte b, byte c)

@@ -20,6 +20,68 @@ public class PngEncoderTests
         Assert.Equal(image.Pixels, decoded.Image.Pixels);
     }
 
+    public static TheoryData<int, int, bool, bool> OddSizes()
+    {
+        var data = new TheoryData<int, int, bool, bool>();
+        foreach (var (w, h) in new[] { (1, 1), (7, 13), (1023, 5), (5, 1023), (2, 300) })
+        {
+            foreach (var opaque in new[] { true, false })
+            {
+                foreach (var adaptive in new[] { true, false })
+                {
+                    data.Add(w, h, opaque, adaptive);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(OddSizes))]
+    public void Odd_sizes_round_trip_exactly(int width, int height, bool opaque, bool adaptive)
+    {
+        var image = Smooth(width, height, seed: width * height, opaque);
+        foreach (var strategy in new[] { ZLibCompressionStrategy.RunLengthEncoding, ZLibCompressionStrategy.Default })
+        {
+            var bytes = PngEncoder.Encode(image, new PngEncoderOptions { AdaptiveFiltering = adaptive, CompressionStrategy = strategy });
+            var decoded = PngDecoder.Decode(bytes);
+            Assert.Equal(opaque ? PngColorType.Rgb : PngColorType.Rgba, decoded.Header.ColorType);
+            Assert.Equal(image.Pixels, decoded.Image.Pixels);
+        }
+    }
+
+    [Theory]
+    [InlineData(1024, 1024, true, 6)]
+    [InlineData(1000, 700, false, 1)]
+    [InlineData(300, 2000, true, 0)]
+    [InlineData(517, 999, false, 9)]
+    public void Images_of_many_bands_round_trip_and_do_not_depend_on_the_thread_count(int width, int height, bool opaque, int level)
+    {
+        var image = Smooth(width, height, seed: level, opaque);
+        foreach (var strategy in new[] { ZLibCompressionStrategy.RunLengthEncoding, ZLibCompressionStrategy.Default })
+        {
+            var options = new PngEncoderOptions { CompressionLevel = level, CompressionStrategy = strategy };
+            var parallel = PngEncoder.Encode(image, options);
+            var serial = PngEncoder.Encode(image, options with { MaxDegreeOfParallelism = 1 });
+            Assert.Equal(parallel, serial);
+            Assert.Equal(image.Pixels, PngDecoder.Decode(parallel).Image.Pixels);
+
+            // An independent inflater agrees on the pixel stream, including the Adler-32 trailer.
+            var rowBytes = (width * (opaque ? 3 : 4)) + 1;
+            Assert.Equal(rowBytes * height, InflateIdat(parallel).Length);
+        }
+    }
+
+    [Fact]
+    public void Run_length_default_is_close_to_level_6_on_a_noisy_gradient()
+    {
+        var image = Smooth(512, 512, seed: 4, opaque: true);
+        var fast = PngEncoder.Encode(image).Length;
+        var level6 = PngEncoder.Encode(image, new PngEncoderOptions { CompressionStrategy = ZLibCompressionStrategy.Default }).Length;
+        Assert.True(fast < level6 * 1.05, $"run-length {fast} bytes vs level 6 {level6} bytes");
+    }
+
     [Fact]
     public void Opaque_image_is_written_as_rgb_and_round_trips()
     {
@@ -66,6 +128,24 @@ public class PngEncoderTests
     }
 
     [Fact]
+    public void Out_of_range_options_are_argument_errors_before_anything_is_written()
+    {
+        var image = RgbaImage.Filled(1, 1, 0, 0, 0);
+        foreach (var options in new[]
+        {
+            new PngEncoderOptions { CompressionLevel = 10 },
+            new PngEncoderOptions { CompressionStrategy = (ZLibCompressionStrategy)99 },
+            new PngEncoderOptions { MaxDegreeOfParallelism = 0 },
+            new PngEncoderOptions { MaxDegreeOfParallelism = -2 },
+        })
+        {
+            using var output = new MemoryStream();
+            Assert.Throws<ArgumentOutOfRangeException>(() => PngEncoder.Encode(image, output, options));
+            Assert.Equal(0, output.Length);
+        }
+    }
+
+    [Fact]
     public void Adaptive_filtering_picks_non_trivial_filters_on_a_gradient()
     {
         // A horizontal gradient: Sub makes every byte after the first pixel 1, so None must not be chosen.
@@ -89,7 +169,13 @@ public class PngEncoderTests
 
     private static List<int> RowFilters(byte[] png, int rowBytes, int rows)
     {
-        // Independent walk: collect IDAT, inflate, read each row's filter byte.
+        var data = InflateIdat(png);
+        return Enumerable.Range(0, rows).Select(r => (int)data[r * (rowBytes + 1)]).ToList();
+    }
+
+    private static byte[] InflateIdat(byte[] png)
+    {
+        // Independent walk: collect IDAT, inflate with the runtime's zlib, check the trailer.
         var idat = new MemoryStream();
         var p = 8;
         while (p < png.Length)
@@ -103,12 +189,44 @@ public class PngEncoderTests
             p += length + 12;
         }
 
+        var stream = idat.ToArray();
         idat.Position = 0;
         using var z = new ZLibStream(idat, CompressionMode.Decompress);
         var raw = new MemoryStream();
         z.CopyTo(raw);
         var data = raw.ToArray();
-        return Enumerable.Range(0, rows).Select(r => (int)data[r * (rowBytes + 1)]).ToList();
+
+        // Adler-32 of the inflated bytes, written out longhand, must be the stream's big-endian trailer.
+        uint s1 = 1, s2 = 0;
+        foreach (var b in data)
+        {
+            s1 = (s1 + b) % 65521;
+            s2 = (s2 + s1) % 65521;
+        }
+
+        var trailer = (uint)((stream[^4] << 24) | (stream[^3] << 16) | (stream[^2] << 8) | stream[^1]);
+        Assert.Equal((s2 << 16) | s1, trailer);
+        return data;
+    }
+
+    /// <summary>A noisy gradient like a generated picture, so that every filter gets chosen somewhere.</summary>
+    private static RgbaImage Smooth(int width, int height, int seed, bool opaque)
+    {
+        var image = new RgbaImage(width, height);
+        var random = new Random(seed);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var o = ((y * width) + x) * 4;
+                image.Pixels[o] = (byte)(x + random.Next(8));
+                image.Pixels[o + 1] = (byte)(y + random.Next(8));
+                image.Pixels[o + 2] = (byte)((x ^ y) + random.Next(8));
+                image.Pixels[o + 3] = opaque ? (byte)255 : (byte)((x * 7) + y);
+            }
+        }
+
+        return image;
     }
 
     internal static RgbaImage Noise(int width, int height, int seed, bool opaque)
