@@ -12,7 +12,7 @@ namespace WebDiffusion.Server.Generation;
 public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache models, SdApiOptionsStore options) : IJobExecutor
 {
     private static readonly string Version = "WebDiffusion " + (typeof(PipelineJobExecutor).Assembly.GetName().Version?.ToString(3) ?? "0");
-    private static readonly PngEncoderOptions PreviewPng = new() { CompressionLevel = 1, AdaptiveFiltering = false };
+    private static readonly PngEncoderOptions PreviewPng = new() { MaxDegreeOfParallelism = 1 };
 
     public (int Images, int StepsPerImage) Plan(JobRecord job)
     {
