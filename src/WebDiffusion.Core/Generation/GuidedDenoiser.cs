@@ -21,7 +21,7 @@ public sealed class GuidedDenoiser : IDenoiser
     private readonly PredictionType _prediction;
     private readonly LatentShape _shape;
     private readonly int _batch;
-    private readonly ConditioningSchedule _cond;
+    private readonly IReadOnlyList<WeightedConditioning> _conds;
     private readonly ConditioningSchedule? _uncond;
     private readonly float _cfgScale;
     private readonly ImageConditioning? _image;
@@ -31,10 +31,10 @@ public sealed class GuidedDenoiser : IDenoiser
     private readonly float[] _unetIn;
     private readonly float[] _unetOut;
     private readonly float[] _context;
-    private PromptConditioning? _lastCond;
-    private PromptConditioning? _lastUncond;
+    private readonly float[] _guided;
+    private readonly PromptConditioning?[] _last;
 
-    /// <summary>Creates the denoiser for one batch. All conditionings must have the same chunk count.</summary>
+    /// <summary>Creates the denoiser for one batch and one prompt. All conditionings must have the same chunk count.</summary>
     public GuidedDenoiser(
         UNet unet,
         DiscreteSchedule schedule,
@@ -45,20 +45,44 @@ public sealed class GuidedDenoiser : IDenoiser
         ConditioningSchedule? uncond,
         double cfgScale,
         ImageConditioning? image = null)
+        : this(unet, schedule, prediction, shape, batch, [new WeightedConditioning(cond ?? throw new ArgumentNullException(nameof(cond)), 1.0)], uncond, cfgScale, image)
+    {
+    }
+
+    /// <summary>
+    /// Creates the denoiser for one batch with A1111's composable diffusion: several weighted prompts ("a AND b :0.5")
+    /// combined as uncond + Σ wᵢ·cfg·(condᵢ − uncond). All conditionings must have the same chunk count.
+    /// </summary>
+    public GuidedDenoiser(
+        UNet unet,
+        DiscreteSchedule schedule,
+        PredictionType prediction,
+        LatentShape shape,
+        int batch,
+        IReadOnlyList<WeightedConditioning> conds,
+        ConditioningSchedule? uncond,
+        double cfgScale,
+        ImageConditioning? image = null)
     {
         ArgumentNullException.ThrowIfNull(unet);
         ArgumentNullException.ThrowIfNull(schedule);
-        ArgumentNullException.ThrowIfNull(cond);
+        ArgumentNullException.ThrowIfNull(conds);
+        if (conds.Count == 0)
+        {
+            throw new ArgumentException("At least one conditioning is needed.", nameof(conds));
+        }
+
         _unet = unet;
         _schedule = schedule;
         _prediction = prediction;
         _shape = shape;
         _batch = batch;
-        _cond = cond;
+        _conds = conds;
         _cfgScale = (float)cfgScale;
-        _uncond = cfgScale == 1.0 ? null : uncond ?? throw new ArgumentNullException(nameof(uncond));
+        var plainPrompt = conds.Count == 1 && conds[0].Weight == 1.0;
+        _uncond = cfgScale == 1.0 && plainPrompt ? null : uncond ?? throw new ArgumentNullException(nameof(uncond));
         _image = image;
-        _copies = _uncond is null ? 1 : 2;
+        _copies = conds.Count + (_uncond is null ? 0 : 1);
         _inChannels = shape.Channels + (image?.ExtraChannelCount ?? 0);
         if (_inChannels != unet.InChannels)
         {
@@ -68,7 +92,8 @@ public sealed class GuidedDenoiser : IDenoiser
                     : $"The UNet takes {unet.InChannels} input channels but the request prepared {_inChannels}.");
         }
 
-        var chunks = cond.Entries.Select(e => e.Conditioning.ChunkCount).Concat(_uncond?.Entries.Select(e => e.Conditioning.ChunkCount) ?? []).Distinct().ToArray();
+        var chunks = conds.SelectMany(c => c.Schedule.Entries).Concat(_uncond?.Entries ?? [])
+            .Select(e => e.Conditioning.ChunkCount).Distinct().ToArray();
         if (chunks.Length != 1)
         {
             throw new ArgumentException("All conditionings of a batch must have the same chunk count; pad them first.");
@@ -79,6 +104,8 @@ public sealed class GuidedDenoiser : IDenoiser
         _unetIn = new float[_copies * batch * _inChannels * plane];
         _unetOut = new float[_copies * batch * shape.Channels * plane];
         _context = new float[_copies * batch * _tokens * unet.ContextSize];
+        _guided = new float[batch * shape.Count];
+        _last = new PromptConditioning?[_copies];
     }
 
     /// <summary>Number of denoiser calls so far (the prompt-schedule step).</summary>
@@ -119,13 +146,21 @@ public sealed class GuidedDenoiser : IDenoiser
         _unet.Predict(_unetIn, _copies * _batch, _inChannels, _shape.Height, _shape.Width, timestep, _context, _tokens, _unetOut, cancellationToken);
 
         var total = _batch * per;
-        Span<float> guided = _unetOut.AsSpan(0, total);
-        if (_copies == 2)
+        ReadOnlySpan<float> guided = _unetOut.AsSpan(0, total);
+        if (_uncond is not null)
         {
-            // eps_cfg = uncond + cfg * (cond - uncond); the c_skip/c_out combination is affine in the model output.
-            var uncondOut = _unetOut.AsSpan(total, total);
-            TensorPrimitives.Subtract(guided, uncondOut, guided);
-            TensorPrimitives.MultiplyAdd(guided, _cfgScale, uncondOut, guided);
+            // eps = uncond + Σ wᵢ·cfg·(condᵢ − uncond); the c_skip/c_out combination is affine in the model output.
+            var uncondOut = _unetOut.AsSpan(_conds.Count * total, total);
+            var sum = _guided.AsSpan();
+            uncondOut.CopyTo(sum);
+            for (var k = 0; k < _conds.Count; k++)
+            {
+                var condOut = _unetOut.AsSpan(k * total, total);
+                TensorPrimitives.Subtract(condOut, uncondOut, condOut);
+                TensorPrimitives.MultiplyAdd(condOut, (float)(_conds[k].Weight * _cfgScale), sum, sum);
+            }
+
+            guided = sum;
         }
 
         DenoiserScalings.Combine(_prediction, sigma, x, guided, denoised);
@@ -157,24 +192,21 @@ public sealed class GuidedDenoiser : IDenoiser
 
     private void UpdateContext(int step)
     {
-        var cond = _cond.ForStep(step);
-        var uncond = _uncond?.ForStep(step);
-        if (ReferenceEquals(cond, _lastCond) && ReferenceEquals(uncond, _lastUncond))
-        {
-            return;
-        }
-
         var rows = _tokens * _unet.ContextSize;
-        for (var i = 0; i < _batch; i++)
+        for (var copy = 0; copy < _copies; copy++)
         {
-            cond.Hidden.Span.CopyTo(_context.AsSpan(i * rows, rows));
-            if (uncond is not null)
+            var conditioning = copy < _conds.Count ? _conds[copy].Schedule.ForStep(step) : _uncond!.ForStep(step);
+            if (ReferenceEquals(conditioning, _last[copy]))
             {
-                uncond.Hidden.Span.CopyTo(_context.AsSpan((_batch + i) * rows, rows));
+                continue;
             }
-        }
 
-        _lastCond = cond;
-        _lastUncond = uncond;
+            for (var i = 0; i < _batch; i++)
+            {
+                conditioning.Hidden.Span.CopyTo(_context.AsSpan(((copy * _batch) + i) * rows, rows));
+            }
+
+            _last[copy] = conditioning;
+        }
     }
 }

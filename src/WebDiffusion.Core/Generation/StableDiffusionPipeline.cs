@@ -167,18 +167,34 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         }
     }
 
-    private static async Task<(ConditioningSchedule Cond, ConditioningSchedule? Uncond)> BuildConditioningAsync(
+    /// <summary>
+    /// Encodes the prompt's AND parts (each with its weight; A1111 keeps repeated parts as separate terms) and the
+    /// negative prompt, padded to one chunk count. The uncond is skipped only for a plain prompt at CFG 1.
+    /// </summary>
+    private static async Task<(IReadOnlyList<WeightedConditioning> Conds, ConditioningSchedule? Uncond)> BuildConditioningAsync(
         ConditioningBuilder builder, string prompt, string negative, int steps, double cfgScale, CancellationToken cancellationToken)
     {
-        var cond = await builder.BuildScheduleAsync(prompt, steps, null, cancellationToken).ConfigureAwait(false);
-        if (cfgScale == 1.0)
+        var parts = ParsedPrompt.Parse(prompt).SubPrompts;
+        var conds = new List<WeightedConditioning>(parts.Count);
+        foreach (var part in parts)
         {
-            return (cond, null);
+            conds.Add(new WeightedConditioning(await builder.BuildScheduleAsync(part.Text, steps, null, cancellationToken).ConfigureAwait(false), part.Weight));
+        }
+
+        if (cfgScale == 1.0 && conds.Count == 1 && conds[0].Weight == 1.0)
+        {
+            return (conds, null);
         }
 
         var uncond = await builder.BuildScheduleAsync(negative, steps, null, cancellationToken).ConfigureAwait(false);
-        var chunks = Math.Max(cond.MaxChunkCount, uncond.MaxChunkCount);
-        return (await PadAsync(builder, cond, chunks, cancellationToken).ConfigureAwait(false), await PadAsync(builder, uncond, chunks, cancellationToken).ConfigureAwait(false));
+        var chunks = Math.Max(conds.Max(c => c.Schedule.MaxChunkCount), uncond.MaxChunkCount);
+        var padded = new List<WeightedConditioning>(conds.Count);
+        foreach (var cond in conds)
+        {
+            padded.Add(cond with { Schedule = await PadAsync(builder, cond.Schedule, chunks, cancellationToken).ConfigureAwait(false) });
+        }
+
+        return (padded, await PadAsync(builder, uncond, chunks, cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task<ConditioningSchedule> PadAsync(ConditioningBuilder builder, ConditioningSchedule schedule, int chunks, CancellationToken cancellationToken)
@@ -202,7 +218,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         GenerationRequest request,
         ISampler sampler,
         ScheduleType scheduleType,
-        ConditioningSchedule cond,
+        IReadOnlyList<WeightedConditioning> cond,
         ConditioningSchedule? uncond,
         Img2ImgInputs? img2img,
         long[] seeds,

@@ -91,6 +91,35 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Composable_prompts_combine_their_guidance_like_a1111()
+    {
+        var request = Small with { SamplerName = "Euler", CfgScale = 3 };
+        var twice = await RunAsync(request with { Prompt = "a red house AND a red house" });
+        var doubled = await RunAsync(request with { Prompt = "a red house", CfgScale = 6 });
+        var half = await RunAsync(request with { Prompt = "a red house :0.5", CfgScale = 3 });
+        var asCfg = await RunAsync(request with { Prompt = "a red house", CfgScale = 1.5 });
+        var both = await RunAsync(request with { Prompt = "a red house AND a blue boat" });
+        var house = await RunAsync(request with { Prompt = "a red house" });
+
+        // uncond + 3(c − u) + 3(c − u) is uncond + 6(c − u): equal up to float rounding.
+        AssertClose(doubled.Images[0].Image, twice.Images[0].Image);
+        AssertClose(asCfg.Images[0].Image, half.Images[0].Image);
+        Assert.False(both.Images[0].Image.Pixels.AsSpan().SequenceEqual(house.Images[0].Image.Pixels));
+        Assert.Equal("a red house AND a blue boat", InfotextParser.Parse(both.Images[0].Infotext).Prompt);
+
+        static void AssertClose(RgbaImage expected, RgbaImage actual)
+        {
+            var worst = 0;
+            for (var i = 0; i < expected.Pixels.Length; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(expected.Pixels[i] - actual.Pixels[i]));
+            }
+
+            Assert.True(worst <= 1, $"largest difference {worst}");
+        }
+    }
+
+    [Fact]
     public async Task Batch_size_and_batch_count_give_the_same_images_for_the_same_seeds()
     {
         var bySize = await RunAsync(Small with { BatchSize = 3, BatchCount = 1 });
