@@ -3,16 +3,18 @@ using Microsoft.Extensions.Options;
 namespace WebDiffusion.Server.Jobs;
 
 /// <summary>Submits, looks up and controls jobs: the one entry point the native API, /sdapi and the hub share.</summary>
-public sealed class JobService(JobStore store, JobQueue queue, RunningJobs running, IJobEvents events, JobCompletions completions, IOptions<JobQueueOptions> options, ILogger<JobService> logger)
+public sealed class JobService(JobStore store, JobQueue queue, RunningJobs running, IJobEvents events, JobCompletions completions, IOptions<JobQueueOptions> options, ILogger<JobService> logger) : IDisposable
 {
     private readonly JobQueueOptions _options = options.Value;
-    private readonly Lock _admission = new();
+    // Async admission: under many concurrent submissions waiting requests do not block thread-pool threads.
+    private readonly SemaphoreSlim _admission = new(1, 1);
 
     /// <summary>Journals and queues a job; throws <see cref="QueueFullException"/> past a quota.</summary>
     public async Task<(JobRecord Job, int Position)> SubmitAsync(string owner, string mode, string requestJson)
     {
         JobRecord job;
-        lock (_admission)
+        await _admission.WaitAsync().ConfigureAwait(false);
+        try
         {
             var retry = TimeSpan.FromSeconds(_options.RetryAfterSeconds);
             if (store.CountActive(owner) >= _options.MaxActivePerClient)
@@ -27,6 +29,10 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
 
             job = store.Insert(owner, mode, requestJson);
             queue.Enqueue(job.Id);
+        }
+        finally
+        {
+            _admission.Release();
         }
 
         var position = store.QueuePosition(job.Sequence);
@@ -97,4 +103,6 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
     /// <summary>Job ids are 32 lowercase hex characters; anything else is refused before touching storage.</summary>
     public static bool IsWellFormedId(string? id) =>
         id is { Length: 32 } && id.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+
+    public void Dispose() => _admission.Dispose();
 }
