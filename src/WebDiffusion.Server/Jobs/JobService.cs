@@ -28,16 +28,18 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
             }
 
             job = store.Insert(owner, mode, requestJson);
-            queue.Enqueue(job.Id);
         }
         finally
         {
             _admission.Release();
         }
 
+        // Announce before the worker can see the job, so "queued" always precedes "started". The journal already
+        // holds it: a crash here leaves a queued job that the next start-up resumes.
         var position = store.QueuePosition(job.Sequence);
         logger.LogInformation("Job {JobId} ({Mode}) queued for {Owner} at position {Position}", job.Id, mode, owner, position);
         await events.QueuedAsync(job, position).ConfigureAwait(false);
+        queue.Enqueue(job.Id);
         return (job, position);
     }
 
