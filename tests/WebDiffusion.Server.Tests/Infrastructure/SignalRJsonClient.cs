@@ -15,6 +15,7 @@ public sealed class SignalRJsonClient : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private readonly Channel<(string Target, JsonElement Argument)> _events = Channel.CreateUnbounded<(string, JsonElement)>();
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new(StringComparer.Ordinal);
     private Task? _reader;
     private int _invocation;
 
@@ -33,9 +34,19 @@ public sealed class SignalRJsonClient : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Invokes a hub method without waiting for its completion message.</summary>
-    public Task InvokeAsync(string target, params object[] arguments) =>
-        SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId = (++_invocation).ToString(System.Globalization.CultureInfo.InvariantCulture), target, arguments }));
+    /// <summary>Invokes a hub method and waits for its completion (so later server events reach this client).</summary>
+    public async Task InvokeAsync(string target, params object[] arguments)
+    {
+        var id = Interlocked.Increment(ref _invocation).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var completion = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = completion;
+        await SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId = id, target, arguments }));
+        var result = await completion.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        if (result.ValueKind == JsonValueKind.String)
+        {
+            throw new InvalidOperationException($"Hub method {target} failed: {result.GetString()}");
+        }
+    }
 
     /// <summary>Next server event, or throws after <paramref name="timeout"/>.</summary>
     public async Task<(string Target, JsonElement Argument)> NextAsync(TimeSpan timeout)
@@ -140,9 +151,10 @@ public sealed class SignalRJsonClient : IAsyncDisposable
             var args = root.GetProperty("arguments");
             _events.Writer.TryWrite((target.GetString()!, args.GetArrayLength() > 0 ? args[0].Clone() : default));
         }
-        else if (root.TryGetProperty("type", out var t) && t.GetInt32() == 3 && root.TryGetProperty("error", out var error))
+        else if (root.TryGetProperty("type", out var t) && t.GetInt32() == 3 && root.TryGetProperty("invocationId", out var invocation)
+            && _pending.TryRemove(invocation.GetString()!, out var completion))
         {
-            _events.Writer.TryWrite(("invocationError", error.Clone()));
+            completion.TrySetResult(root.TryGetProperty("error", out var error) ? error.Clone() : default);
         }
     }
 }
