@@ -11,12 +11,12 @@ public class GenerationTests(BrowserFixture fixture, ITestOutputHelper output) :
     [Fact]
     public async Task Esc_interrupts_a_long_job_and_keeps_the_images_finished_so_far() => await fixture.WithPageAsync(nameof(Esc_interrupts_a_long_job_and_keeps_the_images_finished_so_far), async (page, errors) =>
     {
-        const int count = 20;
+        const int count = 100;
         await fixture.OpenAppAsync(page);
         var txt = page.Panel("txt2img");
-        // About half a second per image with the tiny model: long enough to press Esc in the middle.
+        // A long job (100 images × 100 steps at 256²) whatever the machine's speed: Esc lands in the middle.
         await txt.SetFieldAsync("batch-count", count);
-        await txt.SetFieldAsync("steps", 60);
+        await txt.SetFieldAsync("steps", 100);
         await txt.SetFieldAsync("width", 256);
         await txt.SetFieldAsync("height", 256);
         // A person picks a sampler first: the (now closed) dropdown must not swallow the Esc later.

@@ -53,7 +53,6 @@ public sealed class LoginTests : IAsyncLifetime
         await page.Locator("input[name=password]").FillAsync("wrong password");
         await page.Locator("button[type=submit]").ClickAsync();
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
-        errors.Clear(); // the refused attempt is logged by the browser as a failed resource load
 
         await page.Locator("input[name=username]").FillAsync(User);
         await page.Locator("input[name=password]").FillAsync(Password);
@@ -63,6 +62,7 @@ public sealed class LoginTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("checkpoint-select")).ToContainTextAsync("tiny");
         Assert.DoesNotContain("/login", page.Url, StringComparison.Ordinal);
         await page.WaitForTimeoutAsync(500);
-        Assert.Empty(errors);
+        // The refused attempt is logged by Chromium itself as a failed resource load (401); nothing else may appear.
+        Assert.DoesNotContain(errors, e => !e.Contains("status of 401", StringComparison.Ordinal));
     }
 }

@@ -77,6 +77,10 @@ public sealed class ModelCache : IDisposable
                     RequireCuda = _provider.RequireCuda,
                     OnExecutionProviderFallback = reason => _logger.LogWarning("CUDA is not available, running on the CPU: {Reason}", reason),
                 };
+                // ORT's worker threads spin-wait between kernels by default; in a web server that shares the CPU this
+                // starves request handling (a 202 could wait for a whole job). Block instead of spinning.
+                sessionOptions.ConfigEntries["session.intra_op.allow_spinning"] = "0";
+                sessionOptions.ConfigEntries["session.inter_op.allow_spinning"] = "0";
                 var model = ModelSet.Open(description, ort, sessionOptions);
                 try
                 {

@@ -267,6 +267,29 @@ describe('jobs store', () => {
     expect(jobs.active.txt2img?.step).toBe(20)
   })
 
+  it('replays hub events that arrived before the POST returned the job id', async () => {
+    mockFetch([
+      { method: 'POST', url: '/api/jobs', status: 202, body: { id: 'early1', position: 0 } },
+      { url: /\/api\/jobs\?/, body: { items: [], total: 0 } },
+    ])
+    const jobs = useJobsStore()
+    useParamsStore().txt2img.prompt = 'fast'
+    // A fast job: the hub reports it before the page knows its id.
+    jobs.onStarted({ jobId: 'early1', totalSteps: 4, imageCount: 1 })
+    jobs.onStep({ jobId: 'early1', step: 2, totalSteps: 4, imageIndex: 0, etaSeconds: 1, preview: 'data:image/png;base64,Q' })
+    jobs.onImageSaved({ jobId: 'early1', imageId: 'imgE', seed: 7, index: 0 })
+    jobs.onStep({ jobId: 'someone-else', step: 1, totalSteps: 9, imageIndex: 0, etaSeconds: null, preview: null })
+    expect(jobs.active.txt2img).toBeNull()
+
+    expect(await jobs.submit('txt2img')).toBe(true)
+
+    const a = jobs.active.txt2img
+    expect(a?.state).toBe('running')
+    expect(a?.step).toBe(2)
+    expect(a?.preview).toBe('data:image/png;base64,Q')
+    expect(jobs.results.txt2img.map((r) => r.id)).toEqual(['imgE'])
+  })
+
   it('polls GET /api/jobs/{id} as a fallback', async () => {
     vi.useFakeTimers()
     mockFetch([

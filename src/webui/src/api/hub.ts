@@ -46,7 +46,10 @@ export class SignalRProgressHub implements ProgressHub {
     c.on('step', (e: StepEvent) => this.handlers.step(e))
     c.on('imageSaved', (e: ImageSavedEvent) => this.handlers.imageSaved(e))
     c.on('finished', (e: FinishedEvent) => this.handlers.finished(e))
-    c.onreconnected(() => this.handlers.reconnected())
+    c.onreconnected(() => {
+      void this.subscribeMine()
+      this.handlers.reconnected()
+    })
     return c
   }
 
@@ -56,7 +59,10 @@ export class SignalRProgressHub implements ProgressHub {
     this.starting = (async () => {
       try {
         if (!this.connection) this.connection = this.build()
-        if (this.connection.state === HubConnectionState.Disconnected) await this.connection.start()
+        if (this.connection.state === HubConnectionState.Disconnected) {
+          await this.connection.start()
+          await this.subscribeMine()
+        }
         return this.connection.state === HubConnectionState.Connected
       } catch (e) {
         log.expected('progress hub unavailable, falling back to polling', e)
@@ -71,6 +77,15 @@ export class SignalRProgressHub implements ProgressHub {
 
   connect(): Promise<boolean> {
     return this.ensure()
+  }
+
+  /** Joins the events of all of this user's jobs, so a job's first events arrive even before its POST returns. */
+  private async subscribeMine(): Promise<void> {
+    try {
+      await this.connection?.invoke('SubscribeMine')
+    } catch (e) {
+      log.expected('SubscribeMine failed', e)
+    }
   }
 
   async subscribeJob(jobId: string): Promise<boolean> {

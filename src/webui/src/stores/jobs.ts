@@ -92,6 +92,24 @@ function infotextFor(req: GenerationRequest, seed: number | null): string {
   })
 }
 
+/**
+ * Hub events for a job id the page does not know yet: a fast job can start (even finish) before its POST returns.
+ * They are replayed, in order, once the id is known. Bounded: the oldest ids are dropped.
+ */
+const early = new Map<string, Array<() => void>>()
+const EARLY_JOBS = 16
+const EARLY_EVENTS = 256
+
+function remember(jobId: string, replay: () => void): void {
+  let list = early.get(jobId)
+  if (!list) {
+    if (early.size >= EARLY_JOBS) early.delete(early.keys().next().value as string)
+    list = []
+    early.set(jobId, list)
+  }
+  if (list.length < EARLY_EVENTS) list.push(replay)
+}
+
 export const useJobsStore = defineStore('jobs', {
   state: () => ({
     active: { txt2img: null, img2img: null } as Record<JobMode, ActiveJob | null>,
@@ -178,6 +196,9 @@ export const useJobsStore = defineStore('jobs', {
         this.active[mode] = job
         this.results[mode] = []
         this.selected[mode] = 0
+        const missed = early.get(job.id)
+        early.delete(job.id)
+        for (const replay of missed ?? []) replay()
         void this.hub().subscribeJob(job.id)
         this.schedulePoll(job.id)
         void this.loadQueue()
@@ -226,11 +247,13 @@ export const useJobsStore = defineStore('jobs', {
 
     onQueued(e: QueuedEvent): void {
       const job = this.findActive(e.jobId)
-      if (job && job.state === 'queued') job.position = e.position
+      if (!job) return remember(e.jobId, () => this.onQueued(e))
+      if (job.state === 'queued') job.position = e.position
     },
     onStarted(e: StartedEvent): void {
       const job = this.findActive(e.jobId)
-      if (!job || isTerminal(job.state)) return
+      if (!job) return remember(e.jobId, () => this.onStarted(e))
+      if (isTerminal(job.state)) return
       job.state = 'running'
       job.position = null
       if (e.totalSteps > 0) job.totalSteps = e.totalSteps
@@ -238,7 +261,8 @@ export const useJobsStore = defineStore('jobs', {
     },
     onStep(e: StepEvent): void {
       const job = this.findActive(e.jobId)
-      if (!job || isTerminal(job.state)) return
+      if (!job) return remember(e.jobId, () => this.onStep(e))
+      if (isTerminal(job.state)) return
       job.state = 'running'
       job.position = null
       job.step = e.step
@@ -249,9 +273,11 @@ export const useJobsStore = defineStore('jobs', {
     },
     onImageSaved(e: ImageSavedEvent): void {
       const job = this.findActive(e.jobId)
-      if (job) this.addImage(job, e.imageId, e.seed)
+      if (!job) return remember(e.jobId, () => this.onImageSaved(e))
+      this.addImage(job, e.imageId, e.seed)
     },
     onFinished(e: FinishedEvent): void {
+      if (!this.findActive(e.jobId)) return remember(e.jobId, () => this.onFinished(e))
       void this.finish(e.jobId, e.state, e.error, e.imageIds ?? [])
     },
 
