@@ -18,10 +18,11 @@ public class PersonFlowTests(BrowserFixture fixture, ITestOutputHelper output) :
         // Type the prompt, fix the seed, Ctrl+Enter.
         await txt.GetByTestId("seed").FillAsync(seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await txt.GetByTestId("seed").PressAsync("Tab");
-        // Enough steps at a size a bit above the default that a person (and the test) can see the progress move.
-        await txt.SetFieldAsync("steps", 24);
-        await txt.SetFieldAsync("width", 128);
-        await txt.SetFieldAsync("height", 128);
+        // Enough steps at a size above the default that a person (and the test) can see the progress move: the job
+        // must outlast the POST round trip, or every hub event arrives (and is replayed) before the page renders.
+        await txt.SetFieldAsync("steps", 80);
+        await txt.SetFieldAsync("width", 256);
+        await txt.SetFieldAsync("height", 256);
         var promptBox = txt.GetByTestId("prompt");
         await promptBox.ClickAsync();
         await promptBox.FillAsync(prompt);
