@@ -83,8 +83,10 @@ public class GenerationTests(BrowserFixture fixture, ITestOutputHelper output) :
     {
         await fixture.OpenAppAsync(page);
         var txt = page.Panel("txt2img");
-        // A second or two with the tiny model: a dozen step events with previews (the server sends at most ~10/s).
-        await txt.SetFieldAsync("steps", 100);
+        // Several seconds with the tiny model (3 images × 150 steps at 512²): dozens of step events with previews (the
+        // server sends at most ~10/s), so a loaded machine still renders a good number of them.
+        await txt.SetFieldAsync("batch-count", 3);
+        await txt.SetFieldAsync("steps", 150);
         await txt.SetFieldAsync("width", 512);
         await txt.SetFieldAsync("height", 512);
         await txt.GetByTestId("prompt").FillAsync("a steady frame around a moving picture");
