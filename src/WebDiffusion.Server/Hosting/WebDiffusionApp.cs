@@ -89,7 +89,9 @@ public static class WebDiffusionApp
         app.MapJobEndpoints();
         app.MapImageEndpoints();
         app.MapSettingsEndpoints();
-        app.MapHub<Hubs.ProgressHub>("/hubs/progress");
+        // No write backpressure per connection: a stalled browser must never hold up a job submission or the worker
+        // (its buffered events are dropped when the connection times out).
+        app.MapHub<Hubs.ProgressHub>("/hubs/progress", o => o.TransportMaxBufferSize = 0);
         app.MapPngInfoEndpoints();
         app.MapModelEndpoints();
         app.MapModelPullEndpoints();
