@@ -5,6 +5,7 @@ using WebDiffusion.Core.Imaging;
 using WebDiffusion.Core.Imaging.Png;
 using WebDiffusion.Core.Infotext;
 using WebDiffusion.Core.Infotext.Metadata;
+using WebDiffusion.Server.Api;
 
 namespace WebDiffusion.Server.Endpoints;
 
@@ -69,7 +70,7 @@ public static class PngInfoEndpoints
             return BadRequest("The request needs an \"image\" field holding a base64 string or a data: URL.");
         }
 
-        var bytes = DecodeBase64(encoded);
+        var bytes = Base64Image.TryDecode(encoded);
         if (bytes is null)
         {
             return BadRequest("The \"image\" field is not valid base64 (or a data:...;base64, URL).");
@@ -111,24 +112,6 @@ public static class PngInfoEndpoints
             ["tool"] = metadata.Tool.ToString(),
         };
         return Results.Content(response.ToJsonString(), "application/json");
-    }
-
-    private static byte[]? DecodeBase64(string encoded)
-    {
-        var text = encoded.Trim();
-        if (text.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-        {
-            var comma = text.IndexOf(',', StringComparison.Ordinal);
-            if (comma < 0 || !text.AsSpan(0, comma).EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-
-            text = text[(comma + 1)..];
-        }
-
-        var buffer = new byte[(text.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(text, buffer, out var written) ? buffer.AsSpan(0, written).ToArray() : null;
     }
 
     private static async Task<byte[]> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)

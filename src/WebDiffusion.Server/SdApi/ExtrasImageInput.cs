@@ -1,5 +1,6 @@
 using WebDiffusion.Core.Imaging;
 using WebDiffusion.Core.Imaging.Png;
+using WebDiffusion.Server.Api;
 
 namespace WebDiffusion.Server.SdApi;
 
@@ -17,7 +18,7 @@ public sealed record ExtrasImageInput(string Name, byte[] Bytes, PngHeader Heade
             return (null, ExtrasProblem.Unprocessable($"{field} is missing: send the image as a base64 string or a data: URL."));
         }
 
-        var bytes = DecodeBase64(encoded);
+        var bytes = Base64Image.TryDecode(encoded);
         if (bytes is null)
         {
             return (null, ExtrasProblem.BadRequest($"{field} is not valid base64 (or a data:...;base64, URL)."));
@@ -63,23 +64,5 @@ public sealed record ExtrasImageInput(string Name, byte[] Bytes, PngHeader Heade
                 StatusCodes.Status415UnsupportedMediaType,
                 "Unsupported image format",
                 $"{field} is a {format} image; WebDiffusion decodes PNG only on the server. Convert it to PNG before sending (for example PIL: image.save(buffer, format=\"PNG\")).");
-    }
-
-    private static byte[]? DecodeBase64(string encoded)
-    {
-        var text = encoded.Trim();
-        if (text.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-        {
-            var comma = text.IndexOf(',', StringComparison.Ordinal);
-            if (comma < 0 || !text.AsSpan(0, comma).EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-
-            text = text[(comma + 1)..];
-        }
-
-        var buffer = new byte[(text.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(text, buffer, out var written) ? buffer.AsSpan(0, written).ToArray() : null;
     }
 }
