@@ -252,33 +252,11 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
                 Add("hr_resize_x", $"hr_resize_x/hr_resize_y must be between 0 and {limits.MaxSide}.");
             }
 
-            var (tw, th) = HiresTarget(q);
+            var (tw, th) = StableDiffusionPipeline.HiresTarget(q);
             if ((long)tw * th * q.BatchSize > limits.MaxPixelsPerBatch || tw > limits.MaxSide || th > limits.MaxSide)
             {
                 Add("hr_scale", $"The hires target {tw}x{th} (× batch {q.BatchSize}) exceeds the limits MaxSide {limits.MaxSide} / MaxPixelsPerBatch {limits.MaxPixelsPerBatch}.");
             }
         }
-    }
-
-    /// <summary>A1111's hires target resolution.</summary>
-    public static (int Width, int Height) HiresTarget(GenerationRequest q)
-    {
-        ArgumentNullException.ThrowIfNull(q);
-        if (q.HrResizeX == 0 && q.HrResizeY == 0)
-        {
-            return ((int)(q.Width * q.HrScale), (int)(q.Height * q.HrScale));
-        }
-
-        if (q.HrResizeY == 0)
-        {
-            return (q.HrResizeX, q.HrResizeX * q.Height / q.Width);
-        }
-
-        if (q.HrResizeX == 0)
-        {
-            return (q.HrResizeY * q.Width / q.Height, q.HrResizeY);
-        }
-
-        return (q.HrResizeX, q.HrResizeY);
     }
 }
