@@ -8,7 +8,7 @@ using WebDiffusion.Core.Text.Tokenization;
 namespace WebDiffusion.Core.Generation;
 
 /// <summary>The loaded model and the settings a pipeline run uses (everything except the request).</summary>
-public sealed class GenerationContext
+public sealed record GenerationContext
 {
     /// <summary>The model's sessions.</summary>
     public required ModelSet Model { get; init; }

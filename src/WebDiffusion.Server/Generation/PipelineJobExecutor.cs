@@ -40,16 +40,7 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
         var source = request.OverrideSettings.TryGetValue("randn_source", out var s) ? s : stored["randn_source"]?.GetValue<string>();
         var ensdText = request.OverrideSettings.TryGetValue("eta_noise_seed_delta", out var e) ? e : stored["eta_noise_seed_delta"]?.ToJsonString();
         var ensd = long.TryParse(ensdText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-        return new GenerationContext
-        {
-            Model = context.Model,
-            Tokenizer = context.Tokenizer,
-            Schedule = context.Schedule,
-            Embeddings = context.Embeddings,
-            Version = context.Version,
-            RandnSource = NoiseGenerators.Parse(source),
-            EtaNoiseSeedDelta = ensd,
-        };
+        return context with { RandnSource = NoiseGenerators.Parse(source), EtaNoiseSeedDelta = ensd };
     }
 
     private GenerationRequest Parse(JobRecord job)
