@@ -35,8 +35,20 @@ internal static class PageHelpers
     public static async Task ExpectLoadedImageAsync(this ILocator image)
     {
         await Assertions.Expect(image).ToBeVisibleAsync();
-        await image.EvaluateAsync("img => img.decode ? img.decode() : null");
-        Assert.True(await image.IsLoadedImageAsync(), "the image did not load: " + await image.GetAttributeAsync("src"));
+        // Polls rather than awaiting img.decode(): that rejects when the page swaps the src (preview → result) mid-decode.
+        var loaded = await image.EvaluateAsync<bool>(
+            """
+            img => new Promise(resolve => {
+              const deadline = Date.now() + 15000;
+              const check = () => {
+                if (img.complete && img.naturalWidth > 0) resolve(true);
+                else if (Date.now() > deadline) resolve(false);
+                else setTimeout(check, 50);
+              };
+              check();
+            })
+            """);
+        Assert.True(loaded, "the image did not load: " + await image.GetAttributeAsync("src"));
     }
 
     /// <summary>The id in an image URL <c>/api/images/{id}</c>.</summary>

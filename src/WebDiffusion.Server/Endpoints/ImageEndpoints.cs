@@ -24,9 +24,14 @@ public static class ImageEndpoints
         {
             var image = Find(id, context, store);
             var path = image is null ? null : outputs.Resolve(image.RelativePath);
-            return path is not null && File.Exists(path)
-                ? Results.File(path, "image/png", enableRangeProcessing: false)
-                : Results.NotFound(new { error = "No such image." });
+            if (path is null || !File.Exists(path))
+            {
+                return Results.NotFound(new { error = "No such image." });
+            }
+
+            // Ids are random and never reused, so a stored picture never changes: the browser may keep it.
+            context.Response.Headers.CacheControl = "private, max-age=86400, immutable";
+            return Results.File(path, "image/png", enableRangeProcessing: false);
         });
         group.MapDelete("/{id}", (string id, HttpContext context, JobStore store, OutputWriter outputs) =>
         {

@@ -6,7 +6,8 @@ namespace WebDiffusion.Server.Security;
 
 /// <summary>
 /// The global per-client limiter: requests to /api and /sdapi, counted per signed-in user (or per client address
-/// when nobody is signed in) in fixed windows; other paths (/health, static files, the hub) are not limited.
+/// when nobody is signed in) in fixed windows; other paths (/health, static files, the hub) and reads of finished
+/// images (<see cref="RequestKind.IsImageRead"/>) are not limited.
 /// Rejections are 429 with Retry-After.
 /// </summary>
 public static class ApiRateLimiter
@@ -20,7 +21,7 @@ public static class ApiRateLimiter
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
-            if (permits == 0 || !RequestKind.IsRateLimited(context.Request.Path))
+            if (permits == 0 || !RequestKind.IsRateLimited(context.Request))
             {
                 return RateLimitPartition.GetNoLimiter(string.Empty);
             }

@@ -8,9 +8,36 @@ public static class RequestKind
     /// <summary>Paths answered with JSON (never a login redirect): /api, /sdapi and /hubs.</summary>
     public static bool IsApiPath(PathString path) => Array.Exists(ApiPrefixes, p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Requests counted by the per-client rate limit: /api and /sdapi.</summary>
-    public static bool IsRateLimited(PathString path) =>
-        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/sdapi", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Requests counted by the per-client rate limit: /api and /sdapi, except reads of a finished image
+    /// (<c>GET/HEAD /api/images/{id}</c>). Those are file reads like the static files: a batch of 100 results or a
+    /// gallery page loads one per thumbnail, and counting them would answer 429 to the browser's own pictures.
+    /// </summary>
+    public static bool IsRateLimited(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var path = request.Path;
+        if (!path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments("/sdapi", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return !IsImageRead(request);
+    }
+
+    /// <summary>A GET or HEAD of one stored image by id: <c>/api/images/{id}</c> (not the listing, not a delete).</summary>
+    public static bool IsImageRead(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            || !request.Path.StartsWithSegments("/api/images", StringComparison.OrdinalIgnoreCase, out var rest))
+        {
+            return false;
+        }
+
+        var id = rest.Value ?? string.Empty;
+        return id.Length > 1 && id.IndexOf('/', 1) < 0;
+    }
 
     /// <summary>Methods that change state (everything but GET, HEAD, OPTIONS, TRACE).</summary>
     public static bool IsUnsafeMethod(string method) =>

@@ -50,6 +50,31 @@ public class LimitsTests
     }
 
     [Fact]
+    public async Task Image_reads_are_not_counted_so_a_big_batch_never_gets_429_for_its_own_pictures()
+    {
+        await using var server = await SecurityServer.WithAuthAsync(new Dictionary<string, string?>
+        {
+            ["WebDiffusion:RateLimit:PermitLimit"] = "3",
+            ["WebDiffusion:RateLimit:WindowSeconds"] = "60",
+        });
+        var image = "/api/images/" + new string('a', 32);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await GetAsBasicAsync(server, image));
+        }
+
+        // The listing and everything else still count: three are allowed, the fourth is refused.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await GetAsBasicAsync(server, "/api/images?query=x"));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAsBasicAsync(server, "/api/system"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAsBasicAsync(server, image + "/x"));
+        Assert.Equal(HttpStatusCode.NotFound, await GetAsBasicAsync(server, image));
+    }
+
+    [Fact]
     public async Task Every_response_carries_the_security_headers()
     {
         await using var server = await SecurityServer.WithAuthAsync();
