@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
 using WebDiffusion.Core.Text.Tokenization;
 using WebDiffusion.ModelKit;
@@ -45,11 +46,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await LoopbackServer.StartAsync(prepare: root =>
-        {
-            WriteDemoModels(root);
-            Prepare?.Invoke(root);
-        });
+        Server = await LoopbackServer.StartAsync(
+            prepare: root =>
+            {
+                WriteDemoModels(root);
+                Prepare?.Invoke(root);
+            },
+            // Chromium runs on the same (2-core) machine: ONNX Runtime on every core starves its renderer, which then
+            // paints live progress in bursts. One thread leaves it a core, as a browser on another machine would have.
+            configure: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WebDiffusion:CpuThreads"] = "1" }));
         using (var select = await Server.Client.PostAsJsonAsync("api/models/select", new { name = ModelName }))
         {
             select.EnsureSuccessStatusCode();
@@ -86,13 +91,19 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// Opens the app and waits until the server's settings are applied (the width field shows <see cref="DefaultSize"/>),
-    /// so a generation started right after uses the small defaults.
+    /// so a generation started right after uses the small defaults, and (unless told not to) until the progress hub
+    /// is connected.
     /// </summary>
-    public async Task OpenAppAsync(IPage page)
+    public async Task OpenAppAsync(IPage page, bool waitForLive = true)
     {
         await page.GotoAsync(Server.BaseAddress.ToString());
         await page.GetByTestId("generate").WaitForAsync();
         await Assertions.Expect(page.Locator("[data-testid=panel-txt2img] [data-testid=width] input")).ToHaveValueAsync(DefaultSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (waitForLive)
+        {
+            // The progress hub is connected: a job started now shows its steps live from the first one.
+            await Assertions.Expect(page.GetByTestId("live-state")).ToHaveAttributeAsync("data-state", "connected");
+        }
     }
 
     /// <summary>Opens a page at the server's root with console-error capture; run <paramref name="test"/>; screenshot on failure.</summary>

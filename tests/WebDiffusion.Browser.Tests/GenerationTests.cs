@@ -14,12 +14,12 @@ public class GenerationTests(BrowserFixture fixture, ITestOutputHelper output) :
         const int count = 100;
         await fixture.OpenAppAsync(page);
         var txt = page.Panel("txt2img");
-        // A long job (100 images × 150 steps at 512², a few minutes even on a fast CI machine) whatever the machine's
-        // speed: Esc lands in the middle.
+        // A long job (100 images × 150 steps at 1024², minutes even on a fast CI machine, while the tiny model makes a
+        // 512² image in well under a second) whatever the machine's speed: Esc lands in the middle.
         await txt.SetFieldAsync("batch-count", count);
         await txt.SetFieldAsync("steps", 150);
-        await txt.SetFieldAsync("width", 512);
-        await txt.SetFieldAsync("height", 512);
+        await txt.SetFieldAsync("width", 1024);
+        await txt.SetFieldAsync("height", 1024);
         // A person picks a sampler first: the (now closed) dropdown must not swallow the Esc later.
         await txt.GetByTestId("sampler").ClickAsync();
         await page.Locator(".n-base-select-option", new() { HasText = "Euler a" }).First.ClickAsync();
@@ -90,12 +90,12 @@ public class GenerationTests(BrowserFixture fixture, ITestOutputHelper output) :
     {
         await fixture.OpenAppAsync(page);
         var txt = page.Panel("txt2img");
-        // Several seconds with the tiny model (3 images × 150 steps at 512²): dozens of step events with previews (the
+        // Several seconds with the tiny model (3 images × 150 steps at 1024²): dozens of step events with previews (the
         // server sends at most ~10/s), so a loaded machine still renders a good number of them.
         await txt.SetFieldAsync("batch-count", 3);
         await txt.SetFieldAsync("steps", 150);
-        await txt.SetFieldAsync("width", 512);
-        await txt.SetFieldAsync("height", 512);
+        await txt.SetFieldAsync("width", 1024);
+        await txt.SetFieldAsync("height", 1024);
         await txt.GetByTestId("prompt").FillAsync("a steady frame around a moving picture");
         await page.StartRecorderAsync("panel-txt2img");
         await txt.GetByTestId("generate").ClickAsync();
@@ -120,6 +120,26 @@ public class GenerationTests(BrowserFixture fixture, ITestOutputHelper output) :
         var rects = images.Select(i => i[(i.IndexOf('@', StringComparison.Ordinal) + 1)..]).Distinct().ToList();
         Assert.Single(rects);
         Assert.Empty(errors);
+    });
+
+    [Fact]
+    public async Task Without_the_progress_hub_the_indicator_says_offline_and_the_job_still_finishes_by_polling() => await fixture.WithPageAsync(nameof(Without_the_progress_hub_the_indicator_says_offline_and_the_job_still_finishes_by_polling), async (page, errors) =>
+    {
+        // A proxy that does not pass the hub (or a dropped socket): the page must still show the result.
+        await page.RouteAsync("**/hubs/**", route => route.AbortAsync());
+        await fixture.OpenAppAsync(page, waitForLive: false);
+        var live = page.GetByTestId("live-state");
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "offline");
+        await Assertions.Expect(live).ToHaveAttributeAsync("aria-label", "Live progress unavailable: checking by polling");
+
+        var txt = page.Panel("txt2img");
+        await txt.GetByTestId("prompt").FillAsync("a lighthouse seen without a live line");
+        await txt.GetByTestId("generate").ClickAsync();
+        Assert.Equal("done", await txt.WaitForJobEndAsync());
+        await txt.GetByTestId("result-main").ExpectLoadedImageAsync();
+
+        // The aborted hub requests are the expected failures (Chromium reports each on its console); nothing else may fail.
+        Assert.DoesNotContain(errors, e => !e.Contains("/hubs/", StringComparison.Ordinal) && !e.Contains("net::ERR_FAILED", StringComparison.Ordinal));
     });
 
     [Fact]

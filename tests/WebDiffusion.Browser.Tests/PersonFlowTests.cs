@@ -20,9 +20,9 @@ public class PersonFlowTests(BrowserFixture fixture, ITestOutputHelper output) :
         await txt.GetByTestId("seed").PressAsync("Tab");
         // Enough steps at a size above the default that a person (and the test) can see the progress move: the job
         // must outlast the POST round trip, or every hub event arrives (and is replayed) before the page renders.
-        await txt.SetFieldAsync("steps", 80);
-        await txt.SetFieldAsync("width", 256);
-        await txt.SetFieldAsync("height", 256);
+        await txt.SetFieldAsync("steps", 150);
+        await txt.SetFieldAsync("width", 768);
+        await txt.SetFieldAsync("height", 768);
         var promptBox = txt.GetByTestId("prompt");
         await promptBox.ClickAsync();
         await promptBox.FillAsync(prompt);

@@ -72,7 +72,7 @@ public sealed class ModelCache : IDisposable
                 var ort = _runtime.GetRequiredRuntime();
                 var sessionOptions = new OrtSessionOptions
                 {
-                    IntraOpThreads = Math.Max(1, Environment.ProcessorCount),
+                    IntraOpThreads = _provider.EffectiveCpuThreads,
                     ExecutionProvider = _provider.CudaRequested ? OrtExecutionProvider.Cuda : OrtExecutionProvider.Cpu,
                     RequireCuda = _provider.RequireCuda,
                     OnExecutionProviderFallback = reason => _logger.LogWarning("CUDA is not available, running on the CPU: {Reason}", reason),

@@ -13,7 +13,11 @@ public static class DeployServiceExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ModelDownloadOptions>().BindConfiguration(Options.WebDiffusionOptions.SectionName);
-        services.AddOptions<ExecutionProviderOptions>().BindConfiguration(Options.WebDiffusionOptions.SectionName);
+        services.AddOptions<ExecutionProviderOptions>()
+            .BindConfiguration(Options.WebDiffusionOptions.SectionName)
+            .Validate(o => o.CpuThreads is >= 0 and <= 1024, "WebDiffusion:CpuThreads must be from 0 (one per core) to 1024.")
+            .Validate(o => o.ExecutionProvider is not null && (string.Equals(o.ExecutionProvider, "cpu", StringComparison.OrdinalIgnoreCase) || string.Equals(o.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase)), "WebDiffusion:ExecutionProvider must be \"cpu\" or \"cuda\".")
+            .ValidateOnStart();
         services.AddSingleton<HubClient>();
         services.AddSingleton<ModelPuller>();
         services.AddSingleton<ModelPullService>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using WebDiffusion.Server.Hosting;
 using WebDiffusion.Server.Tests.Infrastructure;
@@ -42,6 +43,16 @@ public class ServerStartupTests
         var message = string.Join('\n', ex.Failures);
         Assert.Contains("--api-auth", message, StringComparison.Ordinal);
         Assert.Contains("--insecure-no-auth", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("CpuThreads", "-1", "WebDiffusion:CpuThreads")]
+    [InlineData("ExecutionProvider", "tpu", "WebDiffusion:ExecutionProvider")]
+    public async Task A_bad_execution_setting_refuses_to_start_and_names_the_setting(string key, string value, string named)
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => LoopbackServer.StartAsync(
+            configure: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WebDiffusion:" + key] = value })));
+        Assert.Contains(named, string.Join('\n', ex.Failures), StringComparison.Ordinal);
     }
 
     [Fact]

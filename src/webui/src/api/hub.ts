@@ -10,7 +10,13 @@ export interface HubHandlers {
   finished(e: FinishedEvent): void
   /** Called after an automatic reconnect so subscriptions can be renewed. */
   reconnected(): void
+  /** The connection's state changed (shown as the live indicator). */
+  connection?(state: LiveState): void
 }
+
+/** Whether progress arrives live: connected, reconnecting after a drop, or offline (the jobs store polls). */
+export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
+
 
 /** Routes SignalR's own logging to the quiet logger (no console errors/warnings). */
 const quietLogger: ILogger = {
@@ -46,10 +52,13 @@ export class SignalRProgressHub implements ProgressHub {
     c.on('step', (e: StepEvent) => this.handlers.step(e))
     c.on('imageSaved', (e: ImageSavedEvent) => this.handlers.imageSaved(e))
     c.on('finished', (e: FinishedEvent) => this.handlers.finished(e))
+    c.onreconnecting(() => this.handlers.connection?.('reconnecting'))
     c.onreconnected(() => {
       void this.subscribeMine()
       this.handlers.reconnected()
+      this.handlers.connection?.('connected')
     })
+    c.onclose(() => this.handlers.connection?.('offline'))
     return c
   }
 
@@ -63,10 +72,13 @@ export class SignalRProgressHub implements ProgressHub {
           await this.connection.start()
           await this.subscribeMine()
         }
-        return this.connection.state === HubConnectionState.Connected
+        const connected = this.connection.state === HubConnectionState.Connected
+        this.handlers.connection?.(connected ? 'connected' : 'offline')
+        return connected
       } catch (e) {
         log.expected('progress hub unavailable, falling back to polling', e)
         this.connection = null
+        this.handlers.connection?.('offline')
         return false
       } finally {
         this.starting = null

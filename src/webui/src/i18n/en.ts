@@ -29,6 +29,12 @@ const en = {
     modelSelected: 'Checkpoint selected: {name}',
     modelSelectFailed: 'Could not select the checkpoint',
     refreshed: 'Checkpoint list refreshed',
+    live: {
+      connecting: 'Live progress: connecting…',
+      connected: 'Live progress: connected',
+      reconnecting: 'Live progress: reconnecting…',
+      offline: 'Live progress unavailable: checking by polling',
+    },
   },
   prompt: {
     prompt: 'Prompt',

@@ -31,6 +31,12 @@ const zhCN: MessageSchema = {
     modelSelected: '已选择模型：{name}',
     modelSelectFailed: '无法选择该模型',
     refreshed: '模型列表已刷新',
+    live: {
+      connecting: '实时进度：正在连接…',
+      connected: '实时进度：已连接',
+      reconnecting: '实时进度：正在重新连接…',
+      offline: '实时进度不可用：改为轮询',
+    },
   },
   prompt: {
     prompt: '提示词',

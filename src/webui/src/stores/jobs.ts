@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { api, imageUrl } from '../api/endpoints'
-import { SignalRProgressHub, type HubHandlers, type ProgressHub } from '../api/hub'
+import { SignalRProgressHub, type HubHandlers, type LiveState, type ProgressHub } from '../api/hub'
 import type { ApiFailure } from '../api/http'
 import {
   TERMINAL_STATES,
@@ -119,6 +119,7 @@ export const useJobsStore = defineStore('jobs', {
     lastSeed: { txt2img: null, img2img: null } as Record<JobMode, number | null>,
     myJobs: [] as JobInfo[],
     queueAvailable: null as boolean | null,
+    live: 'connecting' as LiveState,
   }),
   getters: {
     running: (state) => (mode: JobMode): boolean => {
@@ -137,6 +138,9 @@ export const useJobsStore = defineStore('jobs', {
           imageSaved: (e) => this.onImageSaved(e),
           finished: (e) => this.onFinished(e),
           reconnected: () => this.resubscribe(),
+          connection: (state) => {
+            this.live = state
+          },
         }
         hub = new SignalRProgressHub(handlers)
       }
