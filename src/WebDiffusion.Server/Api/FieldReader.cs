@@ -181,20 +181,20 @@ internal sealed class FieldReader(JsonElement body, Dictionary<string, List<stri
             StringComparer.Ordinal);
     }
 
-    /// <summary>Accepts plain base64 or a data URL; returns null and records an error when it is not base64.</summary>
+    /// <summary>
+    /// Accepts plain base64 or a <c>data:...;base64,</c> URL (<see cref="Base64Image"/>, the decoder PNG Info and
+    /// Extras use too); returns null and records an error otherwise.
+    /// </summary>
     public byte[]? DecodeBase64Image(string field, string text)
     {
-        var comma = text.StartsWith("data:", StringComparison.Ordinal) ? text.IndexOf(',', StringComparison.Ordinal) : -1;
-        var payload = comma >= 0 ? text[(comma + 1)..] : text;
-        try
+        ArgumentNullException.ThrowIfNull(text);
+        var bytes = Base64Image.TryDecode(text);
+        if (bytes is null)
         {
-            return Convert.FromBase64String(payload);
+            Error(field, "is not valid base64 (send plain base64 or a data:image/png;base64,... URL)");
         }
-        catch (FormatException)
-        {
-            Error(field, "is not valid base64");
-            return null;
-        }
+
+        return bytes;
     }
 
     private bool TryGet(string name, out JsonElement value)

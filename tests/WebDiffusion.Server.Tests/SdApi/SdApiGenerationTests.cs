@@ -123,4 +123,18 @@ public class SdApiGenerationTests
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Contains("error", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"prompt":"x","init_images":["%%% not base64 %%%"]}""", "init_images[0]")]
+    [InlineData("""{"prompt":"x","init_images":["data:image/png,iVBORw0KGgo="]}""", "init_images[0]")]
+    [InlineData("""{"prompt":"x","init_images":[]}""", "init_images")]
+    [InlineData("""{"prompt":"x","init_images":["iVBORw0KGgo="],"mask":"data:image/png;base64,@@"}""", "mask")]
+    public async Task Img2img_images_that_are_not_base64_are_refused_with_the_field_named(string json, string field)
+    {
+        await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
+        using var response = await server.Client.PostAsync(new Uri("/sdapi/v1/img2img", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode is 400 or 422, text);
+        Assert.Contains(field, text, StringComparison.Ordinal);
+    }
 }
