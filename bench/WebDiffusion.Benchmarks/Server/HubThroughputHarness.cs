@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using WebDiffusion.Server.Tests.Infrastructure;
 
 namespace WebDiffusion.Benchmarks.Server;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using WebDiffusion.Server.Tests.Infrastructure;
 
 namespace WebDiffusion.Benchmarks.Server;
 

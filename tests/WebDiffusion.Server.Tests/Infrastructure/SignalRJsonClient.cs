@@ -7,17 +7,19 @@ namespace WebDiffusion.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A minimal SignalR client (JSON hub protocol over a WebSocket, negotiation skipped) — the .NET SignalR client
-/// package is not in this registry. Enough to invoke hub methods and read server events in order.
+/// package is not in this registry. Enough to invoke hub methods and read server events in order, each with the
+/// Stopwatch timestamp at which its frame was read. The benchmarks compile this same file (bench/…/Benchmarks.csproj).
 /// </summary>
 public sealed class SignalRJsonClient : IAsyncDisposable
 {
     private const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket _socket = new();
-    private readonly Channel<(string Target, JsonElement Argument)> _events = Channel.CreateUnbounded<(string, JsonElement)>();
+    private readonly Channel<HubEvent> _events = Channel.CreateUnbounded<HubEvent>();
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new(StringComparer.Ordinal);
     private Task? _reader;
     private int _invocation;
+    private long _bytesReceived;
 
     public static async Task<SignalRJsonClient> ConnectAsync(Uri httpBase, string path, string? basicAuth = null)
     {
@@ -34,6 +36,9 @@ public sealed class SignalRJsonClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Bytes of frames read so far.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
     /// <summary>Invokes a hub method and waits for its completion (so later server events reach this client).</summary>
     public async Task InvokeAsync(string target, params object[] arguments)
     {
@@ -49,23 +54,23 @@ public sealed class SignalRJsonClient : IAsyncDisposable
     }
 
     /// <summary>Next server event, or throws after <paramref name="timeout"/>.</summary>
-    public async Task<(string Target, JsonElement Argument)> NextAsync(TimeSpan timeout)
+    public async Task<HubEvent> NextAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         return await _events.Reader.ReadAsync(cts.Token);
     }
 
     /// <summary>Reads events until one named <paramref name="target"/> satisfies <paramref name="match"/>; returns all read.</summary>
-    public async Task<List<(string Target, JsonElement Argument)>> ReadUntilAsync(string target, Func<JsonElement, bool> match, TimeSpan timeout)
+    public async Task<List<HubEvent>> ReadUntilAsync(string target, Func<JsonElement, bool> match, TimeSpan timeout)
     {
-        var seen = new List<(string, JsonElement)>();
+        var seen = new List<HubEvent>();
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero)
             {
-                throw new TimeoutException($"No '{target}' event within {timeout}; saw: {string.Join(", ", seen.Select(s => s.Item1))}");
+                throw new TimeoutException($"No '{target}' event within {timeout}; saw: {string.Join(", ", seen.Select(s => s.Target))}");
             }
 
             var e = await NextAsync(remaining);
@@ -106,6 +111,8 @@ public sealed class SignalRJsonClient : IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         var buffer = new byte[1 << 20];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        var utf8 = Encoding.UTF8.GetDecoder(); // keeps a character split across two reads whole
         var pending = new StringBuilder();
         try
         {
@@ -117,14 +124,16 @@ public sealed class SignalRJsonClient : IAsyncDisposable
                     break;
                 }
 
-                pending.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+                var received = System.Diagnostics.Stopwatch.GetTimestamp();
+                Interlocked.Add(ref _bytesReceived, result.Count);
+                pending.Append(chars, 0, utf8.GetChars(buffer, 0, result.Count, chars, 0));
                 var text = pending.ToString();
                 int separator;
                 while ((separator = text.IndexOf(RecordSeparator, StringComparison.Ordinal)) >= 0)
                 {
                     var message = text[..separator];
                     text = text[(separator + 1)..];
-                    Dispatch(message);
+                    Dispatch(message, received);
                 }
 
                 pending.Clear().Append(text);
@@ -142,14 +151,14 @@ public sealed class SignalRJsonClient : IAsyncDisposable
         }
     }
 
-    private void Dispatch(string message)
+    private void Dispatch(string message, long received)
     {
         using var doc = JsonDocument.Parse(message);
         var root = doc.RootElement;
         if (root.TryGetProperty("type", out var type) && type.GetInt32() == 1 && root.TryGetProperty("target", out var target))
         {
             var args = root.GetProperty("arguments");
-            _events.Writer.TryWrite((target.GetString()!, args.GetArrayLength() > 0 ? args[0].Clone() : default));
+            _events.Writer.TryWrite(new HubEvent(target.GetString()!, args.GetArrayLength() > 0 ? args[0].Clone() : default, received));
         }
         else if (root.TryGetProperty("type", out var t) && t.GetInt32() == 3 && root.TryGetProperty("invocationId", out var invocation)
             && _pending.TryRemove(invocation.GetString()!, out var completion))
@@ -158,3 +167,6 @@ public sealed class SignalRJsonClient : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A server event: its target, first argument, and the Stopwatch timestamp at which its frame was read.</summary>
+public readonly record struct HubEvent(string Target, JsonElement Argument, long ReceivedAt);
