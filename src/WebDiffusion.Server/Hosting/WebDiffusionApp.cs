@@ -51,6 +51,11 @@ public static class WebDiffusionApp
 
             return 2;
         }
+        catch (Jobs.JobStoreVersionException ex)
+        {
+            await Console.Error.WriteLineAsync("WebDiffusion cannot start: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
     }
 
     /// <summary>

@@ -25,43 +25,8 @@ public sealed class JobStore
         DatabasePath = Path.Combine(paths.DataDir, "webdiffusion.db");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Cache = SqliteCacheMode.Private, Pooling = true }.ToString();
         using var connection = Open();
-        Execute(connection, """
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS jobs (
-              seq INTEGER PRIMARY KEY AUTOINCREMENT,
-              id TEXT NOT NULL UNIQUE,
-              owner TEXT NOT NULL,
-              mode TEXT NOT NULL,
-              request TEXT NOT NULL,
-              state TEXT NOT NULL,
-              created_at TEXT NOT NULL,
-              started_at TEXT,
-              finished_at TEXT,
-              error TEXT,
-              result TEXT);
-            CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner, seq);
-            CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, seq);
-            CREATE TABLE IF NOT EXISTS images (
-              rowid INTEGER PRIMARY KEY AUTOINCREMENT,
-              id TEXT NOT NULL UNIQUE,
-              job_id TEXT NOT NULL,
-              owner TEXT NOT NULL,
-              path TEXT NOT NULL,
-              seed INTEGER NOT NULL,
-              width INTEGER NOT NULL,
-              height INTEGER NOT NULL,
-              prompt TEXT NOT NULL,
-              infotext TEXT NOT NULL,
-              created_at TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS images_job ON images(job_id);
-            CREATE INDEX IF NOT EXISTS images_owner ON images(owner, rowid);
-            CREATE VIRTUAL TABLE IF NOT EXISTS images_fts USING fts5(prompt, infotext, content='images', content_rowid='rowid');
-            CREATE TRIGGER IF NOT EXISTS images_ai AFTER INSERT ON images BEGIN
-              INSERT INTO images_fts(rowid, prompt, infotext) VALUES (new.rowid, new.prompt, new.infotext); END;
-            CREATE TRIGGER IF NOT EXISTS images_ad AFTER DELETE ON images BEGIN
-              INSERT INTO images_fts(images_fts, rowid, prompt, infotext) VALUES ('delete', old.rowid, old.prompt, old.infotext); END;
-            """);
+        JobStoreSchema.Migrate(connection, DatabasePath); // first: a file from a newer build is refused untouched
+        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     }
 
     /// <summary>Full path of the database file.</summary>
