@@ -20,7 +20,7 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
         "inpainting_fill", "inpaint_full_res", "inpaint_full_res_padding", "enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps",
         "hr_resize_x", "hr_resize_y", "hr_prompt", "hr_negative_prompt", "hr_sampler_name", "hr_denoising_strength", "tiling", "model",
         "override_settings", "override_settings_restore_afterwards", "send_images", "save_images", "styles", "restore_faces",
-        "include_init_images", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name", "webdiffusion_api_defaults",
+        "include_init_images", "image_cfg_scale", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name", "webdiffusion_api_defaults",
     };
 
     /// <summary>Result of reading: the request when valid, else the errors.</summary>
@@ -68,7 +68,7 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
             InitImages = r.Images("init_images") ?? defaults.InitImages,
             Mask = r.Image("mask") ?? defaults.Mask,
             MaskBlur = r.Int("mask_blur") ?? defaults.MaskBlur,
-            InpaintingMaskInvert = (r.Int("inpainting_mask_invert") ?? (defaults.InpaintingMaskInvert ? 1 : 0)) != 0,
+            InpaintingMaskInvert = r.Bool("inpainting_mask_invert") ?? defaults.InpaintingMaskInvert, // A1111 sends 0/1 or false/true
             InpaintingFill = (InpaintingFill)(r.Int("inpainting_fill") ?? (int)defaults.InpaintingFill),
             InpaintFullRes = r.Bool("inpaint_full_res") ?? defaults.InpaintFullRes,
             InpaintFullResPadding = r.Int("inpaint_full_res_padding") ?? defaults.InpaintFullResPadding,

@@ -129,9 +129,12 @@ public static class SdApiGenerationEndpoints
             refused.Add("styles: prompt styles are not supported yet; put the text in the prompt.");
         }
 
-        if (body["image_cfg_scale"] is JsonValue || body["firstpass_image"] is JsonValue || body["refiner_checkpoint"] is JsonValue { } r && r.GetValueKind() == JsonValueKind.String)
+        // image_cfg_scale is not refused: A1111 reads it for instruct-pix2pix models only (which we do not load) and
+        // ignores it otherwise, and clients such as webuiapi send it with every img2img request.
+        if (body["firstpass_image"] is JsonValue { } f && f.GetValueKind() == JsonValueKind.String
+            || body["refiner_checkpoint"] is JsonValue { } r && r.GetValueKind() == JsonValueKind.String && !string.IsNullOrEmpty(r.GetValue<string>()))
         {
-            refused.Add("image_cfg_scale / firstpass_image / refiner_checkpoint are not supported.");
+            refused.Add("firstpass_image / refiner_checkpoint are not supported.");
         }
 
         return refused;
