@@ -32,6 +32,7 @@ public static class JobView
         {
             id = job.Id,
             mode = job.Mode,
+            prompt = PromptOf(job.RequestJson),
             state = job.State.ToString().ToLowerInvariant(),
             position = job.State == JobState.Queued ? store.QueuePosition(job.Sequence) : (int?)null,
             step = snapshot?.Step ?? 0,
@@ -46,4 +47,27 @@ public static class JobView
             request,
         };
     }
+
+    /// <summary>The job's prompt for lists (first <see cref="PromptPreviewChars"/> characters), or null when absent.</summary>
+    public static string? PromptOf(string requestJson)
+    {
+        ArgumentNullException.ThrowIfNull(requestJson);
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(requestJson);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("prompt", out var prompt) && prompt.ValueKind == System.Text.Json.JsonValueKind.String
+                ? Shorten(prompt.GetString()!)
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>How much of a prompt a job list carries.</summary>
+    public const int PromptPreviewChars = 200;
+
+    private static string Shorten(string prompt) => prompt.Length <= PromptPreviewChars ? prompt : prompt[..PromptPreviewChars] + "…";
 }

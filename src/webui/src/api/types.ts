@@ -46,6 +46,8 @@ export interface JobCreated {
 export interface JobInfo {
   id: string
   mode: JobMode
+  /** The job's prompt, shortened for lists (null when the request had none). */
+  prompt?: string | null
   state: JobState
   position: number | null
   step: number
