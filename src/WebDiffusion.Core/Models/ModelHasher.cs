@@ -22,9 +22,9 @@ public static class ModelHasher
         var unet = Path.Combine(folder, ModelComponents.UNet, ModelComponents.ModelFileName);
         var files = new List<string> { unet };
         var signature = OnnxModelInspector.ReadSignature(unet);
-        foreach (var location in signature.ExternalData.Select(r => r.Location).Distinct(StringComparer.Ordinal))
+        foreach (var group in signature.ExternalData.GroupBy(r => r.Location, StringComparer.Ordinal))
         {
-            files.Add(Path.GetFullPath(Path.Combine(folder, ModelComponents.UNet, location)));
+            files.Add(ExternalDataLocation.Resolve(unet, group.Key, group.First().TensorName));
         }
 
         return files;

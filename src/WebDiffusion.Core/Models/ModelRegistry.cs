@@ -80,8 +80,9 @@ public sealed class ModelRegistry
             {
                 models.Add(ModelFolderReader.Describe(folder, _hashes, cancellationToken));
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
             {
+                // Whatever one folder holds (a hostile or half-written file), it is reported on that folder only.
                 models.Add(new ModelDescription { Name = Path.GetFileName(folder), Folder = folder, Error = ex.Message });
             }
         }

@@ -66,15 +66,9 @@ public static class ModelSignatureChecks
             throw new ModelLoadException(path, null, "a readable ONNX model", ex.Message, ex);
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         foreach (var group in signature.ExternalData.GroupBy(r => r.Location, StringComparer.Ordinal))
         {
-            var weights = Path.GetFullPath(Path.Combine(folder, group.Key));
-            if (!weights.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                throw new ModelLoadException(path, group.First().TensorName, "external weights inside the model folder", "location '" + group.Key + "'");
-            }
-
+            var weights = ExternalDataLocation.Resolve(path, group.Key, group.First().TensorName);
             if (!File.Exists(weights))
             {
                 throw new ModelLoadException(weights, group.First().TensorName, $"the external weights file '{group.Key}' beside {Path.GetFileName(path)}", "no such file");

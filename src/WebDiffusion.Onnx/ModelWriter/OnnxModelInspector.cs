@@ -31,6 +31,10 @@ public static class OnnxModelInspector
         {
             throw new InvalidDataException($"'{path}' is truncated: the model ends inside a protobuf field ({ex.Message}).", ex);
         }
+        catch (Exception ex) when (ex is Google.Protobuf.InvalidProtocolBufferException or FormatException or OverflowException or ArgumentException)
+        {
+            throw new InvalidDataException($"'{path}' is not a well-formed ONNX model: {ex.Message}", ex);
+        }
     }
 
     private static OnnxModelSignature Read(WireReader reader, string path)
@@ -145,10 +149,15 @@ public static class OnnxModelInspector
             external.Add(new OnnxExternalDataReference(
                 name,
                 location,
-                entries.TryGetValue("offset", out var offset) ? long.Parse(offset, CultureInfo.InvariantCulture) : 0,
-                entries.TryGetValue("length", out var length) ? long.Parse(length, CultureInfo.InvariantCulture) : -1));
+                entries.TryGetValue("offset", out var offset) ? ParseExternalNumber(name, "offset", offset) : 0,
+                entries.TryGetValue("length", out var length) ? ParseExternalNumber(name, "length", length) : -1));
         }
     }
+
+    private static long ParseExternalNumber(string tensor, string key, string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidDataException($"the external-data {key} of tensor '{tensor}' is '{text}', not a byte count");
 
     private static OnnxValueSignature ToValue(ValueInfoProto info)
     {

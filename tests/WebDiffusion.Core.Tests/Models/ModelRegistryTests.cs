@@ -41,6 +41,74 @@ public class ModelRegistryTests
         Assert.Equal("c-inpaint", registry.Find("c-inpaint")!.Name);
     }
 
+    [Theory]
+    [InlineData("offset", "not a byte count")]
+    [InlineData("location", "external weights file name inside the model folder")]
+    [InlineData("/dev/zero", "external weights file name inside the model folder")]
+    public void A_hostile_external_data_entry_is_reported_on_its_folder_and_hides_nothing(string spoil, string message)
+    {
+        using var folders = new ModelTestFolders();
+        folders.Write("a-good", TinyModelVariant.Fp32);
+        var bad = folders.Write("b-hostile", TinyModelVariant.Fp32);
+        var unet = Path.Combine(bad, "unet", "model.onnx");
+        var bytes = File.ReadAllBytes(unet);
+        // "/dev/zero" as the location would make a careless hasher read forever.
+        File.WriteAllBytes(unet, spoil.StartsWith('/') ? ReplaceLocation(bytes, spoil) : SpoilExternalDataValue(bytes, spoil));
+        folders.Write("c-good", TinyModelVariant.Fp32);
+
+        var models = new ModelRegistry(folders.ModelsDir, folders.DataDir).Refresh().Models;
+
+        Assert.Equal(["a-good", "b-hostile", "c-good"], models.Select(m => m.Name));
+        Assert.Null(models[0].Error);
+        Assert.Null(models[2].Error);
+        Assert.Contains(message, models[1].Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Replaces the value of each external-data location ("weights.pb", 10 bytes) by another of the same length.</summary>
+    private static byte[] ReplaceLocation(byte[] model, string location)
+    {
+        var from = System.Text.Encoding.ASCII.GetBytes("\u0012\u000aweights.pb");
+        var to = System.Text.Encoding.ASCII.GetBytes("\u0012\u000a" + location.PadRight(10, '/'));
+        Assert.Equal(from.Length, to.Length);
+        var replaced = 0;
+        for (var i = model.AsSpan().IndexOf(from); i >= 0; i = model.AsSpan().IndexOf(from))
+        {
+            to.CopyTo(model, i);
+            replaced++;
+        }
+
+        Assert.True(replaced > 0, "the tiny unet has no external-data location weights.pb");
+        return model;
+    }
+
+    /// <summary>
+    /// Rewrites, in place and at the same length, the value of every external-data entry named <paramref name="key"/>
+    /// (protobuf: 0x0a len key 0x12 len value): digits become letters, a file name gets a NUL inside.
+    /// </summary>
+    private static byte[] SpoilExternalDataValue(byte[] model, string key)
+    {
+        var pattern = new byte[] { 0x0a, (byte)key.Length }.Concat(System.Text.Encoding.ASCII.GetBytes(key)).Append((byte)0x12).ToArray();
+        var spoiled = 0;
+        for (var i = model.AsSpan().IndexOf(pattern); i >= 0; i = model.AsSpan(i + 1).IndexOf(pattern) is var next and >= 0 ? i + 1 + next : -1)
+        {
+            var start = i + pattern.Length + 1;
+            var length = model[i + pattern.Length];
+            if (key == "offset")
+            {
+                model.AsSpan(start, length).Fill((byte)'z');
+            }
+            else
+            {
+                model[start + (length / 2)] = 0;
+            }
+
+            spoiled++;
+        }
+
+        Assert.True(spoiled > 0, "the tiny unet has no external-data " + key);
+        return model;
+    }
+
     [Fact]
     public void Hash_is_the_sha256_of_the_unet_and_its_external_weights_and_is_cached()
     {
