@@ -40,6 +40,9 @@ public sealed class JobControl : IDisposable
 
     public void Skip() => Volatile.Read(ref _skip).Cancel();
 
+    /// <summary>Whether the image being generated was skipped (until <see cref="NextImage"/> starts the next one).</summary>
+    public bool SkipRequested => Volatile.Read(ref _skip).IsCancellationRequested;
+
     /// <summary>Gives a fresh skip token for the next image.</summary>
     public void NextImage()
     {

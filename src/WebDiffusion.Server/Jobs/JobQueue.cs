@@ -2,29 +2,21 @@ using System.Threading.Channels;
 
 namespace WebDiffusion.Server.Jobs;
 
-/// <summary>The in-process queue of job ids, fed from the journal. Admission (quotas) is checked by <see cref="JobService"/>.</summary>
+/// <summary>
+/// The in-process queue of job ids, fed from the journal. Admission (quotas) is checked by <see cref="JobService"/>
+/// against the journal's count of queued jobs (<see cref="JobStore.CountQueued"/>), not against this channel.
+/// </summary>
 public sealed class JobQueue
 {
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private int _pending;
-
-    /// <summary>Jobs waiting in the channel.</summary>
-    public int Pending => Volatile.Read(ref _pending);
-
     public void Enqueue(string jobId)
     {
-        Interlocked.Increment(ref _pending);
         if (!_channel.Writer.TryWrite(jobId))
         {
-            Interlocked.Decrement(ref _pending);
             throw new InvalidOperationException("The job queue is closed.");
         }
     }
 
-    public async ValueTask<string> DequeueAsync(CancellationToken cancellationToken)
-    {
-        var id = await _channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        Interlocked.Decrement(ref _pending);
-        return id;
-    }
+    /// <summary>The next job id; ids of jobs cancelled while queued still come out and are skipped by the worker.</summary>
+    public ValueTask<string> DequeueAsync(CancellationToken cancellationToken) => _channel.Reader.ReadAsync(cancellationToken);
 }

@@ -22,7 +22,7 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
                 throw new QueueFullException($"You already have {_options.MaxActivePerClient} jobs queued or running (the per-client limit); wait for some to finish.", retry);
             }
 
-            if (queue.Pending >= _options.MaxQueued)
+            if (store.CountQueued() >= _options.MaxQueued)
             {
                 throw new QueueFullException($"The queue is full ({_options.MaxQueued} jobs); try again later.", retry);
             }

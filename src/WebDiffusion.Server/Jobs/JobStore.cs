@@ -84,6 +84,13 @@ public sealed class JobStore
         return Convert.ToInt32(Scalar(connection, "SELECT count(*) FROM jobs WHERE owner = $owner AND state IN ('Queued','Running')", ("$owner", owner)), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Jobs waiting to run (the journal's count: a job cancelled while queued no longer counts).</summary>
+    public int CountQueued()
+    {
+        using var connection = Open();
+        return Convert.ToInt32(Scalar(connection, "SELECT count(*) FROM jobs WHERE state = 'Queued'"), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Number of queued jobs ahead of the job with sequence <paramref name="sequence"/>.</summary>
     public int QueuePosition(long sequence)
     {

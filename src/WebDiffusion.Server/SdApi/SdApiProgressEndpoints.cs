@@ -8,9 +8,10 @@ public static class SdApiProgressEndpoints
 {
     public static IEndpointRouteBuilder MapSdApiProgressEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/sdapi/v1/progress", (HttpContext context, LiveProgress live, JobQueue queue, bool? skip_current_image) =>
+        endpoints.MapGet("/sdapi/v1/progress", (HttpContext context, LiveProgress live, JobStore store, RunningJobs running, bool? skip_current_image) =>
         {
             var snapshot = live.Current;
+            var control = snapshot is null ? null : running.Get(snapshot.JobId);
             var owner = ClientIdentity.Owner(context);
             var mine = snapshot is not null && snapshot.Owner == owner;
             var fraction = snapshot is null ? 0.0 : Math.Min(1.0, 0.01 + snapshot.Fraction);
@@ -21,8 +22,8 @@ public static class SdApiProgressEndpoints
                 eta_relative = fraction > 0 ? (elapsed / fraction) - elapsed : 0.0,
                 state = new
                 {
-                    skipped = false,
-                    interrupted = false,
+                    skipped = control?.SkipRequested ?? false,
+                    interrupted = control is { Interrupted: true } or { Cancelled: true },
                     stopping_generation = false,
                     job = snapshot is null ? string.Empty : $"task({snapshot.JobId})",
                     job_count = snapshot is null ? 0 : snapshot.ImageCount,
@@ -30,7 +31,7 @@ public static class SdApiProgressEndpoints
                     job_no = snapshot?.ImageIndex ?? 0,
                     sampling_step = snapshot?.Step ?? 0,
                     sampling_steps = snapshot?.TotalSteps ?? 0,
-                    queued = queue.Pending,
+                    queued = store.CountQueued(),
                 },
                 current_image = mine && skip_current_image != true && snapshot!.PreviewPng is { } png ? Convert.ToBase64String(png) : null,
                 textinfo = (string?)null,
