@@ -9,7 +9,8 @@ namespace WebDiffusion.Core.Generation;
 
 /// <summary>
 /// The pixel side of img2img and inpainting, as A1111's StableDiffusionProcessingImg2Img.init: init images flattened
-/// onto white and fitted to the processing size; the mask binarised, inverted, blurred, and either cropped to the
+/// onto white and fitted to the processing size; the mask binarised (and fitted to the first init image when its size
+/// differs, as A1111 does), inverted, blurred, and either cropped to the
 /// masked region ("only masked") or resized with the image; the overlay that pastes original pixels back.
 /// </summary>
 public sealed class Img2ImgInputs
@@ -62,13 +63,13 @@ public sealed class Img2ImgInputs
         if (request.Mask is not null)
         {
             var rawMask = Decode(request.Mask, options, "mask");
-            if (rawMask.Width != originals[0].Width || rawMask.Height != originals[0].Height)
+            var m = MaskOperations.CreateBinaryMask(rawMask);
+            if (m.Width != sourceWidth || m.Height != sourceHeight)
             {
-                throw new ArgumentException(
-                    $"The mask is {rawMask.Width}x{rawMask.Height} but the init image is {originals[0].Width}x{originals[0].Height}; they must be the same size.");
+                // A1111 accepts a mask of another size: it is fitted to the init image with the request's resize mode.
+                m = A1111Resize.ResizeMask(request.ResizeMode == ResizeMode.LatentUpscale ? ResizeMode.JustResize : request.ResizeMode, m, sourceWidth, sourceHeight);
             }
 
-            var m = MaskOperations.CreateBinaryMask(rawMask);
             if (request.InpaintingMaskInvert)
             {
                 m = MaskOperations.Invert(m);

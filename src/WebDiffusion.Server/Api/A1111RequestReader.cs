@@ -7,9 +7,16 @@ namespace WebDiffusion.Server.Api;
 
 /// <summary>
 /// Reads a txt2img/img2img body with A1111's field names into a <see cref="GenerationRequest"/>, collecting every
-/// problem (wrong types, out-of-range values, NaN, unknown sampler) as field → messages instead of stopping at the first.
+/// problem (wrong types, out-of-range values, NaN, unknown sampler, unusable images, refused override settings, unknown
+/// checkpoint) as field → messages instead of stopping at the first.
 /// </summary>
-public sealed class A1111RequestReader(GenerationLimits limits, Func<string, bool> isKnownSampler, Func<string, bool> isKnownScheduler)
+/// <param name="limits">The request limits.</param>
+/// <param name="isKnownSampler">Whether a sampler name runs here.</param>
+/// <param name="isKnownScheduler">Whether a schedule type name runs here.</param>
+/// <param name="resolveCheckpoint">Registry name of a checkpoint given by name, title or hash, or null when unknown; null to skip the check.</param>
+/// <param name="checkImages">Decode and check uploaded images (at submission; a stored request was checked then).</param>
+public sealed class A1111RequestReader(
+    GenerationLimits limits, Func<string, bool> isKnownSampler, Func<string, bool> isKnownScheduler, Func<string, string?>? resolveCheckpoint = null, bool checkImages = true)
 {
     /// <summary>Fields we read; anything else is reported by <see cref="UnknownFields"/>.</summary>
     public static readonly IReadOnlySet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
@@ -42,7 +49,7 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
             return new Result(null, new Dictionary<string, string[]> { ["body"] = ["The request body must be a JSON object."] });
         }
 
-        var r = new FieldReader(body, errors);
+        var r = new FieldReader(body, errors, checkImages ? bytes => UploadedImageCheck.Problem(bytes, limits.MaxUploadSide) : null);
         var request = defaults with
         {
             Mode = mode,
@@ -95,22 +102,64 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
             request = request with { ClipSkip = clipSkip };
         }
 
+        foreach (var problem in OverrideSettingsPolicy.Problems(request.OverrideSettings))
+        {
+            AddError(errors, "override_settings", problem);
+        }
+
+        request = request with { Model = ResolveCheckpoint(request, errors) };
         Validate(request, errors);
         var frozen = errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
         return new Result(frozen.Count == 0 ? request : null, frozen);
     }
 
-    private void Validate(GenerationRequest q, Dictionary<string, List<string>> errors)
+    private static void AddError(Dictionary<string, List<string>> errors, string field, string message)
     {
-        void Add(string field, string message)
+        if (!errors.TryGetValue(field, out var list))
         {
-            if (!errors.TryGetValue(field, out var list))
+            errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    /// <summary>
+    /// The checkpoint the job runs on: <c>override_settings.sd_model_checkpoint</c> or <c>model</c>, resolved to its
+    /// registry name (stored with the job, so a resumed job runs on it too); null = the selected model at run time.
+    /// </summary>
+    private string? ResolveCheckpoint(GenerationRequest q, Dictionary<string, List<string>> errors)
+    {
+        var fromOverride = q.OverrideSettings.TryGetValue(OverrideSettingsPolicy.CheckpointKey, out var o) && !string.IsNullOrWhiteSpace(o) ? o : null;
+        var fromModel = string.IsNullOrWhiteSpace(q.Model) ? null : q.Model;
+        if (resolveCheckpoint is null || (fromOverride is null && fromModel is null))
+        {
+            return fromOverride ?? fromModel;
+        }
+
+        string? Resolve(string value, string field, string label)
+        {
+            var name = resolveCheckpoint(value);
+            if (name is null)
             {
-                errors[field] = list = [];
+                AddError(errors, field, $"{label} '{value}' is not a known checkpoint; GET /sdapi/v1/sd-models lists them (by title, model_name or hash).");
             }
 
-            list.Add(message);
+            return name;
         }
+
+        var overrideName = fromOverride is null ? null : Resolve(fromOverride, "override_settings", "override_settings.sd_model_checkpoint");
+        var modelName = fromModel is null ? null : Resolve(fromModel, "model", "model");
+        if (overrideName is not null && modelName is not null && overrideName != modelName)
+        {
+            AddError(errors, "model", $"model '{fromModel}' and override_settings.sd_model_checkpoint '{fromOverride}' name different checkpoints; send one.");
+        }
+
+        return overrideName ?? modelName;
+    }
+
+    private void Validate(GenerationRequest q, Dictionary<string, List<string>> errors)
+    {
+        void Add(string field, string message) => AddError(errors, field, message);
 
         if (q.Prompt.Length > limits.MaxPromptChars)
         {
@@ -157,6 +206,14 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
         if (q.BatchCount < 1 || q.BatchCount > limits.MaxBatchCount)
         {
             Add("n_iter", $"n_iter must be between 1 and {limits.MaxBatchCount} (MaxBatchCount); got {q.BatchCount}.");
+        }
+
+        foreach (var (field, value) in new[] { ("seed", q.Seed), ("subseed", q.Subseed) })
+        {
+            if (value < -1)
+            {
+                Add(field, $"{field} must be -1 (random) or a whole number ≥ 0; got {value}.");
+            }
         }
 
         if (!double.IsFinite(q.SubseedStrength) || q.SubseedStrength < 0 || q.SubseedStrength > 1)

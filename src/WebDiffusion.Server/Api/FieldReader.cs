@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace WebDiffusion.Server.Api;
 
-/// <summary>Typed, error-collecting reads of the top-level fields of a JSON object.</summary>
-internal sealed class FieldReader(JsonElement body, Dictionary<string, List<string>> errors)
+/// <summary>
+/// Typed, error-collecting reads of the top-level fields of a JSON object. <paramref name="imageCheck"/>, when given, checks
+/// each decoded image and returns why it is unusable (or null); the problem is recorded under the image's field.
+/// </summary>
+internal sealed class FieldReader(JsonElement body, Dictionary<string, List<string>> errors, Func<byte[], string?>? imageCheck = null)
 {
     public string? String(string name)
     {
@@ -192,6 +195,13 @@ internal sealed class FieldReader(JsonElement body, Dictionary<string, List<stri
         if (bytes is null)
         {
             Error(field, "is not valid base64 (send plain base64 or a data:image/png;base64,... URL)");
+            return null;
+        }
+
+        if (imageCheck?.Invoke(bytes) is { } problem)
+        {
+            Error(field, problem);
+            return null;
         }
 
         return bytes;
@@ -215,6 +225,6 @@ internal sealed class FieldReader(JsonElement body, Dictionary<string, List<stri
             errors[name] = list = [];
         }
 
-        list.Add($"{name} {message}.");
+        list.Add($"{name} {message.TrimEnd('.')}.");
     }
 }

@@ -8,7 +8,7 @@ namespace WebDiffusion.Server.Api;
 /// Turns a stored or submitted JSON body into a validated <see cref="GenerationRequest"/>. The native API uses the
 /// A1111 UI defaults (DPM++ 2M, 20 steps); /sdapi uses the A1111 API defaults (Euler, 50 steps).
 /// </summary>
-public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISamplerCatalog samplers)
+public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISamplerCatalog samplers, ICheckpointCatalog checkpoints)
 {
     /// <summary>Defaults of A1111's HTTP API (StableDiffusionProcessing dataclass).</summary>
     public static readonly GenerationRequest ApiDefaults = new() { SamplerName = "Euler", Steps = 50, InpaintingFill = InpaintingFill.Fill, InpaintFullRes = true, InpaintFullResPadding = 0 };
@@ -16,19 +16,22 @@ public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISampler
     /// <summary>Defaults of A1111's UI.</summary>
     public static readonly GenerationRequest UiDefaults = new();
 
-    public A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, bool api)
-    {
-        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler);
-        return reader.Read(body, mode, api ? ApiDefaults : UiDefaults);
-    }
+    /// <summary>Parses and validates a submitted body; uploaded images are decoded and checked too.</summary>
+    public A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, bool api) => Parse(body, mode, api, checkImages: true);
 
-    /// <summary>Parses a job's stored body (already validated at submission).</summary>
+    /// <summary>Parses a job's stored body (validated at submission; its images are decoded by the pipeline, not here).</summary>
     public GenerationRequest ParseStored(string requestJson, string mode, bool api)
     {
         using var document = JsonDocument.Parse(requestJson);
-        var result = Parse(document.RootElement, mode == "img2img" ? GenerationMode.Img2Img : GenerationMode.Txt2Img, api);
+        var result = Parse(document.RootElement, mode == "img2img" ? GenerationMode.Img2Img : GenerationMode.Txt2Img, api, checkImages: false);
         return result.IsValid
             ? result.Request!
             : throw new ArgumentException("The stored request is no longer valid: " + string.Join("; ", result.Errors.SelectMany(e => e.Value)));
+    }
+
+    private A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, bool api, bool checkImages)
+    {
+        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler, checkpoints.Resolve, checkImages);
+        return reader.Read(body, mode, api ? ApiDefaults : UiDefaults);
     }
 }

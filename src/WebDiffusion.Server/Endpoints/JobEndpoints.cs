@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Server.Api;
 using WebDiffusion.Server.Jobs;
@@ -62,9 +63,20 @@ public static class JobEndpoints
             logger.LogWarning("Ignoring unknown request field {Field}", unknown);
         }
 
+        foreach (var unknown in OverrideSettingsPolicy.UnknownKeys(result.Request!.OverrideSettings))
+        {
+            logger.LogWarning("Ignoring unknown override_settings key {Key}", unknown);
+        }
+
         try
         {
-            var (job, position) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeText, body.GetRawText()).ConfigureAwait(false);
+            var stored = JsonObject.Create(body)!;
+            if (result.Request.Model is { } model)
+            {
+                stored["model"] = model; // the resolved checkpoint: a job resumed after a restart runs on it too
+            }
+
+            var (job, position) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeText, stored.ToJsonString()).ConfigureAwait(false);
             return Results.Json(new { id = job.Id, position }, statusCode: StatusCodes.Status202Accepted);
         }
         catch (QueueFullException ex)

@@ -9,7 +9,12 @@ using WebDiffusion.Server.SdApi;
 namespace WebDiffusion.Server.Generation;
 
 /// <summary>Runs a job through <see cref="StableDiffusionPipeline"/> on the cached model; encodes images and previews as PNG.</summary>
-public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache models, SdApiOptionsStore options) : IJobExecutor
+/// <remarks>
+/// A job that names a checkpoint (<c>model</c>, or <c>override_settings.sd_model_checkpoint</c>) runs on it without changing
+/// the selected model, as A1111's <c>override_settings_restore_afterwards</c> (default true) does; with that flag false
+/// the checkpoint becomes the selected model when the job starts.
+/// </remarks>
+public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache models, SdApiOptionsStore options, CurrentModelSelection selection) : IJobExecutor
 {
     private static readonly string Version = "WebDiffusion " + (typeof(PipelineJobExecutor).Assembly.GetName().Version?.ToString(3) ?? "0");
     private static readonly PngEncoderOptions PreviewPng = new() { MaxDegreeOfParallelism = 1 };
@@ -25,6 +30,11 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
     {
         ArgumentNullException.ThrowIfNull(execution);
         var request = Parse(execution.Job);
+        if (request.Model is { } model && !RestoresSettingsAfterwards(execution.Job) && selection.Name != model)
+        {
+            selection.Select(model);
+        }
+
         using var lease = models.Acquire(request.Model, Version);
         var context = WithOptions(lease.Context, request);
         var pipeline = new StableDiffusionPipeline(context);
@@ -41,6 +51,12 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
         var ensdText = request.OverrideSettings.TryGetValue("eta_noise_seed_delta", out var e) ? e : stored["eta_noise_seed_delta"]?.ToJsonString();
         var ensd = long.TryParse(ensdText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         return context with { RandnSource = NoiseGenerators.Parse(source), EtaNoiseSeedDelta = ensd };
+    }
+
+    private static bool RestoresSettingsAfterwards(JobRecord job)
+    {
+        using var document = JsonDocument.Parse(job.RequestJson);
+        return !document.RootElement.TryGetProperty("override_settings_restore_afterwards", out var restore) || restore.ValueKind != JsonValueKind.False;
     }
 
     private GenerationRequest Parse(JobRecord job)

@@ -26,6 +26,7 @@ public static class JobServiceExtensions
         services.AddSingleton<IJobEvents, HubJobEvents>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ISamplerCatalog, SamplerCatalog>();
+        services.AddSingleton<ICheckpointCatalog, CheckpointCatalog>();
         services.AddSingleton<IJobExecutor, PipelineJobExecutor>();
         services.AddHostedService<GenerationWorker>();
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);

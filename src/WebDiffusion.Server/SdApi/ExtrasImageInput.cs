@@ -50,14 +50,7 @@ public sealed record ExtrasImageInput(string Name, byte[] Bytes, PngHeader Heade
 
     private static ExtrasProblem OtherFormat(byte[] bytes, string field)
     {
-        var format = bytes switch
-        {
-            [0xFF, 0xD8, 0xFF, ..] => "JPEG",
-            [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "WebP",
-            [(byte)'G', (byte)'I', (byte)'F', (byte)'8', ..] => "GIF",
-            [(byte)'B', (byte)'M', ..] => "BMP",
-            _ => null,
-        };
+        var format = UploadedImageCheck.SniffFormat(bytes);
         return format is null
             ? ExtrasProblem.BadRequest($"{field} is not a PNG image (the PNG signature is missing).")
             : new ExtrasProblem(

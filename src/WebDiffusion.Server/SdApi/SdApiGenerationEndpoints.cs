@@ -59,8 +59,18 @@ public static class SdApiGenerationEndpoints
             logger.LogWarning("Ignoring unsupported /sdapi field {Field}", unknown);
         }
 
+        foreach (var unknown in OverrideSettingsPolicy.UnknownKeys(result.Request!.OverrideSettings))
+        {
+            logger.LogWarning("Ignoring unknown override_settings key {Key}", unknown);
+        }
+
         var stored = body.DeepClone().AsObject();
         stored[ApiDefaultsMarker] = true;
+        if (result.Request.Model is { } model)
+        {
+            stored["model"] = model; // the resolved checkpoint: a job resumed after a restart runs on it too
+        }
+
         var modeName = mode == GenerationMode.Img2Img ? "img2img" : "txt2img";
         JobRecord job;
         try

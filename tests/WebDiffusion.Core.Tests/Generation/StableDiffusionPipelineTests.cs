@@ -356,16 +356,56 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Missing_init_image_and_mask_of_the_wrong_size_are_refused()
+    public async Task Missing_init_image_is_refused()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Small with { Mode = GenerationMode.Img2Img }));
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Small with
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(Small with { Mode = GenerationMode.Img2Img }));
+        Assert.Contains("init image", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mask_of_another_size_is_fitted_to_the_init_image_as_a1111_does()
+    {
+        // A 32x32 mask over a 64x64 image: the block (12..24, 8..20) covers (24..48, 16..40) once scaled up.
+        var input = Gradient(64, 64);
+        var mask = RgbaImage.Filled(32, 32, 0, 0, 0);
+        for (var y = 8; y < 20; y++)
+        {
+            mask.Row(y)[(12 * 4)..(24 * 4)].Fill(255);
+        }
+
+        var request = Small with
         {
             Mode = GenerationMode.Img2Img,
-            InitImages = [PngEncoder.Encode(Gradient(64, 64))],
-            Mask = PngEncoder.Encode(Gradient(32, 32)),
-        }));
-        Assert.Contains("mask", ex.Message, StringComparison.Ordinal);
+            InitImages = [PngEncoder.Encode(input)],
+            Mask = PngEncoder.Encode(mask),
+            MaskBlur = 4,
+            DenoisingStrength = 0.9,
+        };
+
+        foreach (var fullRes in new[] { false, true })
+        {
+            var output = (await RunAsync(request with { InpaintFullRes = fullRes })).Images[0].Image;
+            Assert.Equal(64, output.Width);
+            var changedInside = false;
+            for (var y = 0; y < 64; y++)
+            {
+                for (var x = 0; x < 64; x++)
+                {
+                    var o = ((y * 64) + x) * 4;
+                    var same = input.Pixels.AsSpan(o, 3).SequenceEqual(output.Pixels.AsSpan(o, 3));
+                    if (y < 4 || y >= 52 || x < 12 || x >= 60)
+                    {
+                        Assert.True(same, $"fullRes={fullRes}: pixel {x},{y} changed outside the scaled mask");
+                    }
+                    else if (y >= 20 && y < 36 && x >= 28 && x < 44 && !same)
+                    {
+                        changedInside = true;
+                    }
+                }
+            }
+
+            Assert.True(changedInside, $"fullRes={fullRes}: the scaled mask's area was not regenerated");
+        }
     }
 
     internal static RgbaImage Gradient(int width, int height)

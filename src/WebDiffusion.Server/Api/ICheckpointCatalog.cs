@@ -1,0 +1,11 @@
+namespace WebDiffusion.Server.Api;
+
+/// <summary>Which checkpoints a request may name (the <c>model</c> field, <c>override_settings.sd_model_checkpoint</c>).</summary>
+public interface ICheckpointCatalog
+{
+    /// <summary>
+    /// The registry name of the usable checkpoint whose name, A1111 title (<c>"name [hash]"</c>) or short hash is
+    /// <paramref name="nameTitleOrHash"/>, or null when there is none.
+    /// </summary>
+    string? Resolve(string nameTitleOrHash);
+}
