@@ -2,6 +2,7 @@ using WebDiffusion.Core.Imaging.Preview;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Sampling.Noise;
 using WebDiffusion.Core.Sampling.Schedules;
+using WebDiffusion.Core.Text.Conditioning;
 using WebDiffusion.Core.Text.Embeddings;
 using WebDiffusion.Core.Text.Tokenization;
 
@@ -33,6 +34,12 @@ public sealed record GenerationContext
 
     /// <summary>A1111's ENSD (eta noise seed delta).</summary>
     public long EtaNoiseSeedDelta { get; init; }
+
+    /// <summary>
+    /// Text settings from the stored options (A1111 <c>emphasis</c>, <c>comma_padding_backtrack</c>,
+    /// <c>CLIP_stop_at_last_layers</c>); a request's own clip skip wins over <see cref="ConditioningOptions.ClipSkip"/>.
+    /// </summary>
+    public ConditioningOptions TextOptions { get; init; } = new();
 
     /// <summary>Version string written to infotext.</summary>
     public string Version { get; init; } = "WebDiffusion";

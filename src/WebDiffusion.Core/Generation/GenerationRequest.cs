@@ -56,8 +56,8 @@ public sealed record GenerationRequest
     /// <summary>Batch count (number of batches).</summary>
     public int BatchCount { get; init; } = 1;
 
-    /// <summary>CLIP skip (1 = last layer).</summary>
-    public int ClipSkip { get; init; } = 1;
+    /// <summary>CLIP skip (1 = last layer); null = the stored <c>CLIP_stop_at_last_layers</c> option (<see cref="GenerationContext.TextOptions"/>).</summary>
+    public int? ClipSkip { get; init; }
 
     /// <summary>Eta for ancestral/DDIM samplers; null = the sampler's default.</summary>
     public double? Eta { get; init; }

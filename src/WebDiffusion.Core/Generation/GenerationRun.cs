@@ -36,6 +36,12 @@ public sealed record GenerationRun
     /// <summary>ENSD when it applies to this sampler (non-zero delta, sampler uses it, eta ≠ 0), else null.</summary>
     public long? EnsdWritten { get; init; }
 
+    /// <summary>The clip skip used (written to infotext when above 1).</summary>
+    public int ClipSkip { get; init; } = 1;
+
+    /// <summary>A1111's "Emphasis" infotext value (the mode when a prompt uses brackets and the mode is not Original), else null.</summary>
+    public string? EmphasisWritten { get; init; }
+
     /// <summary>Version string.</summary>
     public required string Version { get; init; }
 }

@@ -24,9 +24,9 @@ public static class InfotextFactory
         }
 
         p.Set(InfotextKeys.Model, run.ModelName);
-        if (request.ClipSkip > 1)
+        if (run.ClipSkip > 1)
         {
-            p.Set(InfotextKeys.ClipSkip, request.ClipSkip);
+            p.Set(InfotextKeys.ClipSkip, run.ClipSkip);
         }
 
         if (request.SubseedStrength > 0)
@@ -95,6 +95,11 @@ public static class InfotextFactory
             {
                 p.Set("Hires sampler", hrSampler);
             }
+        }
+
+        if (run.EmphasisWritten is { } emphasis)
+        {
+            p.Set("Emphasis", emphasis);
         }
 
         if (run.EtaWritten is { } eta)

@@ -40,6 +40,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var allSeeds = Seeds.ForImages(seed, count, (float)request.SubseedStrength);
         var allSubseeds = Seeds.SubseedsForImages(subseed, count);
         var (hiresWidth, hiresHeight) = request.EnableHr ? HiresTarget(request) : (0, 0);
+        var textOptions = _context.TextOptions with { ClipSkip = request.ClipSkip ?? _context.TextOptions.ClipSkip };
         var run = new GenerationRun
         {
             SamplerName = sampler.Info.Name,
@@ -58,13 +59,14 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
                 _ => null,
             },
             EnsdWritten = _context.EtaNoiseSeedDelta != 0 && sampler.Info.Has(SamplerFlags.UsesEnsd) && (request.Eta ?? 1.0) != 0 ? _context.EtaNoiseSeedDelta : null,
+            ClipSkip = textOptions.ClipSkip,
+            EmphasisWritten = EmphasisModeNames.Infotext(textOptions.Emphasis, request.Prompt, request.NegativePrompt,
+                request.EnableHr ? request.HrPrompt : null, request.EnableHr ? request.HrNegativePrompt : null),
             Version = _context.Version,
         };
 
-        var builder = new ConditioningBuilder(new OnnxTextEncoder(model.TextEncoder), _context.Tokenizer, _context.Embeddings?.Embeddings,
-            new ConditioningOptions { ClipSkip = request.ClipSkip });
-        var scheduleSteps = sampler.Info.Has(SamplerFlags.SecondOrder) ? request.Steps * 2 : request.Steps;
-        var (cond, uncond) = await BuildConditioningAsync(builder, request.Prompt, request.NegativePrompt, scheduleSteps, request.CfgScale, stop).ConfigureAwait(false);
+        var builder = new ConditioningBuilder(new OnnxTextEncoder(model.TextEncoder), _context.Tokenizer, _context.Embeddings?.Embeddings, textOptions);
+        var (cond, uncond) = await PassConditioning.BuildAsync(builder, request.Prompt, request.NegativePrompt, ScheduleSteps(sampler, request.Steps), null, request.CfgScale, stop).ConfigureAwait(false);
 
         var img2img = request.Mode == GenerationMode.Img2Img ? Img2ImgInputs.Prepare(request, _context.MaxUploadPixels) : null;
         var infotexts = new List<string>();
@@ -157,6 +159,9 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         }
     }
 
+    /// <summary>Steps counted in denoiser calls, as prompt schedules count them (second-order samplers call twice per step).</summary>
+    private static int ScheduleSteps(ISampler sampler, int steps) => sampler.Info.Has(SamplerFlags.SecondOrder) ? steps * 2 : steps;
+
     private static void RefuseExtraNetworks(string prompt)
     {
         var tags = ExtraNetworkParser.Extract(prompt).Tags;
@@ -165,53 +170,6 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             throw new NotSupportedException(
                 $"Extra networks are not supported yet: remove {string.Join(", ", tags.Select(t => $"<{t.Kind}:{t.Name}>"))} from the prompt.");
         }
-    }
-
-    /// <summary>
-    /// Encodes the prompt's AND parts (each with its weight; A1111 keeps repeated parts as separate terms) and the
-    /// negative prompt, padded to one chunk count. The uncond is skipped only for a plain prompt at CFG 1.
-    /// </summary>
-    private static async Task<(IReadOnlyList<WeightedConditioning> Conds, ConditioningSchedule? Uncond)> BuildConditioningAsync(
-        ConditioningBuilder builder, string prompt, string negative, int steps, double cfgScale, CancellationToken cancellationToken)
-    {
-        var parts = ParsedPrompt.Parse(prompt).SubPrompts;
-        var conds = new List<WeightedConditioning>(parts.Count);
-        foreach (var part in parts)
-        {
-            conds.Add(new WeightedConditioning(await builder.BuildScheduleAsync(part.Text, steps, null, cancellationToken).ConfigureAwait(false), part.Weight));
-        }
-
-        if (cfgScale == 1.0 && conds.Count == 1 && conds[0].Weight == 1.0)
-        {
-            return (conds, null);
-        }
-
-        var uncond = await builder.BuildScheduleAsync(negative, steps, null, cancellationToken).ConfigureAwait(false);
-        var chunks = Math.Max(conds.Max(c => c.Schedule.MaxChunkCount), uncond.MaxChunkCount);
-        var padded = new List<WeightedConditioning>(conds.Count);
-        foreach (var cond in conds)
-        {
-            padded.Add(cond with { Schedule = await PadAsync(builder, cond.Schedule, chunks, cancellationToken).ConfigureAwait(false) });
-        }
-
-        return (padded, await PadAsync(builder, uncond, chunks, cancellationToken).ConfigureAwait(false));
-    }
-
-    private static async Task<ConditioningSchedule> PadAsync(ConditioningBuilder builder, ConditioningSchedule schedule, int chunks, CancellationToken cancellationToken)
-    {
-        if (schedule.Entries.All(e => e.Conditioning.ChunkCount == chunks))
-        {
-            return schedule;
-        }
-
-        var entries = new List<ConditioningScheduleEntry>(schedule.Entries.Count);
-        foreach (var entry in schedule.Entries)
-        {
-            var padded = await builder.PadToChunkCountAsync(entry.Conditioning, chunks, cancellationToken).ConfigureAwait(false);
-            entries.Add(new ConditioningScheduleEntry(entry.EndStep, entry.Text, padded));
-        }
-
-        return new ConditioningSchedule(entries, schedule.Weight);
     }
 
     private async Task<RgbaImage[]> RunBatchAsync(
@@ -334,8 +292,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var steps = request.HrSecondPassSteps > 0 ? request.HrSecondPassSteps : request.Steps;
         var prompt = string.IsNullOrEmpty(request.HrPrompt) ? request.Prompt : request.HrPrompt;
         var negative = string.IsNullOrEmpty(request.HrNegativePrompt) ? request.NegativePrompt : request.HrNegativePrompt;
-        var scheduleSteps = sampler.Info.Has(SamplerFlags.SecondOrder) ? steps * 2 : steps;
-        var (cond, uncond) = await BuildConditioningAsync(builder, prompt, negative, scheduleSteps, request.CfgScale, cancellationToken).ConfigureAwait(false);
+        var (cond, uncond) = await PassConditioning.BuildAsync(builder, prompt, negative, ScheduleSteps(firstSampler, request.Steps), ScheduleSteps(sampler, steps), request.CfgScale, cancellationToken)
+            .ConfigureAwait(false);
         var noise = NewNoise(request with { SeedResizeFromW = 0, SeedResizeFromH = 0 }, target, seeds, subseeds);
         var noiseBuffer = new float[batch * target.Count];
         noise.First(noiseBuffer);

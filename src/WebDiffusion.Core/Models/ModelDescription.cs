@@ -32,6 +32,9 @@ public sealed record ModelDescription
     /// <summary>Hidden size of the text encoder's last_hidden_state, or 0 when unknown.</summary>
     public int TextHiddenSize { get; init; }
 
+    /// <summary>What the text encoder export can do beyond ids → last_hidden_state (clip skip, textual inversion).</summary>
+    public TextEncoderFeatures TextEncoderFeatures { get; init; } = TextEncoderFeatures.IdsOnly;
+
     /// <summary>Short hash (first 10 hex of the SHA-256 defined in <see cref="ModelHasher"/>), or null when not computed.</summary>
     public string? Hash { get; init; }
 

@@ -60,6 +60,7 @@ public static class ModelFolderReader
             LatentScale = ReadLatentScale(folder) ?? (version == SdVersion.Xl ? 0.13025f : 0.18215f),
             IsInpainting = sample?.FixedDim(1) == 9,
             TextHiddenSize = hidden,
+            TextEncoderFeatures = signatures is null ? TextEncoderFeatures.IdsOnly : TextEncoderFeatures.From(signatures.TextEncoder),
             Hash = hash,
             Error = error,
         };

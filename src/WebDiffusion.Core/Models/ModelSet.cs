@@ -29,7 +29,7 @@ public sealed class ModelSet : IDisposable
             throw new ModelLoadException(text.Path, "last_hidden_state", "a fixed hidden size in dim 2 (or a fixed unet context width)", signatures.TextEncoder.FindOutput("last_hidden_state")!.ShapeText);
         }
 
-        TextEncoder = new TextEncoder(text, hidden);
+        TextEncoder = new TextEncoder(text, hidden, TextEncoderFeatures.From(signatures.TextEncoder));
         UNet = new UNet(unet, hidden);
         VaeDecoder = new VaeDecoder(decoder);
         VaeEncoder = encoder is null ? null : new VaeEncoder(encoder);

@@ -10,11 +10,15 @@ public sealed class TextEncoder
 
     private readonly ComponentSession _component;
 
-    internal TextEncoder(ComponentSession component, int hiddenSize)
+    internal TextEncoder(ComponentSession component, int hiddenSize, TextEncoderFeatures features)
     {
         _component = component;
         HiddenSize = hiddenSize;
+        Features = features;
     }
+
+    /// <summary>What the export offers beyond ids → last_hidden_state (clip skip, textual inversion).</summary>
+    public TextEncoderFeatures Features { get; }
 
     /// <summary>Width of each token's hidden state.</summary>
     public int HiddenSize { get; }

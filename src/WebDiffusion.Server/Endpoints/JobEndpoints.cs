@@ -33,7 +33,7 @@ public static class JobEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, JobService jobs, JobRequestParser parser, ILogger<JobService> logger)
+    private static async Task<IResult> SubmitAsync(HttpContext context, JobService jobs, JobRequestParser parser, TextRequestCheck textCheck, ILogger<JobService> logger)
     {
         JsonElement body;
         try
@@ -56,6 +56,12 @@ public static class JobEndpoints
         if (!result.IsValid)
         {
             return Results.BadRequest(new { errors = result.Errors });
+        }
+
+        var textErrors = textCheck.Check(result.Request!);
+        if (textErrors.Count > 0)
+        {
+            return Results.BadRequest(new { errors = textErrors });
         }
 
         foreach (var unknown in A1111RequestReader.UnknownFields(body))

@@ -1,12 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Text.Conditioning;
 using WebDiffusion.Core.Text.Prompts;
 using WebDiffusion.Core.Text.Tokenization;
+using WebDiffusion.Server.Generation;
+using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Endpoints;
 
-/// <summary><c>POST /api/prompt/tokenize</c>: token count and 77-token chunks of a prompt, as the UI's token counter needs.</summary>
+/// <summary>
+/// <c>POST /api/prompt/tokenize</c>: token count and 77-token chunks of a prompt, as the UI's token counter needs, counted
+/// with the embeddings and text options (<c>emphasis</c>, <c>comma_padding_backtrack</c>) generation uses.
+/// <c>"negative": true</c> counts a negative prompt (no AND split).
+/// </summary>
 public static class PromptEndpoints
 {
     /// <summary>Longest prompt accepted, in characters.</summary>
@@ -21,7 +28,8 @@ public static class PromptEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> TokenizeAsync(HttpRequest request, IPromptTokenizerSource tokenizers, CancellationToken cancellationToken)
+    private static async Task<IResult> TokenizeAsync(
+        HttpRequest request, IPromptTokenizerSource tokenizers, EmbeddingLibrarySource embeddings, SdApiOptionsStore options, ModelCache models, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -54,10 +62,13 @@ public static class PromptEndpoints
             return Error("\"steps\" must be between 1 and 1000.");
         }
 
-        var chunker = new PromptChunker(tokenizers.Current);
-        var parsed = ParsedPrompt.Parse(body.Prompt);
+        // Count exactly as generation will: the same embeddings (filtered to the model's width) and the stored text options.
+        var settings = TextSettings.Resolve(new GenerationRequest(), options.Read()).Options;
+        var chunker = ConditioningBuilder.CreateChunker(tokenizers.Current, embeddings.Current.Embeddings, models.Describe(null)?.TextHiddenSize ?? 0, settings);
+        var plain = ExtraNetworkParser.Extract(body.Prompt).Text;
+        IEnumerable<string> parts = body.Negative == true ? [plain] : CompositePromptSplitter.Split(plain).Select(p => p.Text);
         TokenizedPrompt? longest = null;
-        foreach (var text in parsed.SubPrompts.SelectMany(s => PromptScheduleParser.GetSchedule(s.Text, steps)).Select(e => e.Text).Distinct(StringComparer.Ordinal))
+        foreach (var text in parts.SelectMany(p => PromptScheduleParser.GetSchedule(p, steps)).Select(e => e.Text).Distinct(StringComparer.Ordinal))
         {
             var tokenized = chunker.Tokenize(text);
             if (longest is null || tokenized.TokenCount > longest.TokenCount)
@@ -74,7 +85,11 @@ public static class PromptEndpoints
 
     private static IResult Error(string message) => Results.BadRequest(new ErrorResponse(message));
 
-    private sealed record TokenizeRequest([property: JsonPropertyName("prompt")] string? Prompt, [property: JsonPropertyName("steps")] int? Steps);
+    /// <param name="Prompt">The prompt text.</param>
+    /// <param name="Steps">Steps for the prompt-editing schedule (the longest variant is counted).</param>
+    /// <param name="Negative">True for a negative prompt, which is not split on AND (A1111's negative is not composable).</param>
+    private sealed record TokenizeRequest(
+        [property: JsonPropertyName("prompt")] string? Prompt, [property: JsonPropertyName("steps")] int? Steps, [property: JsonPropertyName("negative")] bool? Negative);
 
     private sealed record TokenizeResponse(int TokenCount, IReadOnlyList<TokenizeChunk> Chunks);
 

@@ -23,13 +23,15 @@ public sealed class ModelCache : IDisposable
     private readonly ILogger<ModelCache> _logger;
     private readonly ExecutionProviderOptions _provider;
     private readonly PromptTokenizerSource _tokenizers;
+    private readonly EmbeddingLibrarySource _embeddings;
     private Loaded? _loaded;
     private int _leases;
     private bool _unloadWhenFree;
 
-    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, PromptTokenizerSource tokenizers, ILogger<ModelCache> logger)
+    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, PromptTokenizerSource tokenizers, EmbeddingLibrarySource embeddings, ILogger<ModelCache> logger)
     {
         _tokenizers = tokenizers;
+        _embeddings = embeddings;
         _provider = provider.Value;
         _registry = registry;
         _runtime = runtime;
@@ -47,6 +49,22 @@ public sealed class ModelCache : IDisposable
 
     /// <summary>The model chosen in the UI / options (null = the first usable model).</summary>
     public string? SelectedName => _selection.Name;
+
+    /// <summary>
+    /// The model a job naming <paramref name="requested"/> would run on (the selected or first usable model when null),
+    /// without loading it; null when there is none or it cannot be loaded (the job then fails with the reason).
+    /// </summary>
+    public ModelDescription? Describe(string? requested)
+    {
+        try
+        {
+            return Resolve(requested);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Name of the loaded model, or null.</summary>
     public string? LoadedName => Volatile.Read(ref _loaded)?.Description.Name;
@@ -86,8 +104,7 @@ public sealed class ModelCache : IDisposable
                 {
                     var tokenizer = ClipTokenizer.FromDirectory(Path.Combine(description.Folder, ModelComponents.Tokenizer));
                     var schedule = GenerationContext.ReadSchedule(description);
-                    var embeddingsDir = Path.Combine(_registry.ModelsDir, "embeddings");
-                    var embeddings = Directory.Exists(embeddingsDir) ? TextualInversionLibrary.Load(embeddingsDir) : null;
+                    var embeddings = _embeddings.Reload();
                     _loaded = new Loaded(description, model, tokenizer, schedule, embeddings);
                     _tokenizers.Use(tokenizer); // the UI's token counter now counts with this model's vocabulary
                 }

@@ -29,14 +29,17 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
     public async Task ExecuteAsync(JobExecution execution, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(execution);
-        var request = Parse(execution.Job);
-        if (request.Model is { } model && !RestoresSettingsAfterwards(execution.Job) && selection.Name != model)
+        var parsed = Parse(execution.Job);
+        if (parsed.Model is { } model && !RestoresSettingsAfterwards(execution.Job) && selection.Name != model)
         {
             selection.Select(model);
         }
 
+        var stored = options.Read();
+        var text = TextSettings.Resolve(parsed, stored);
+        var request = parsed with { ClipSkip = text.Options.ClipSkip };
         using var lease = models.Acquire(request.Model, Version);
-        var context = WithOptions(lease.Context, request);
+        var context = WithOptions(lease.Context, request, stored) with { TextOptions = text.Options };
         var pipeline = new StableDiffusionPipeline(context);
         var observer = new Observer(execution, request);
         var result = await pipeline.RunAsync(request, observer, new SkipSignal(execution.Control), cancellationToken).ConfigureAwait(false);
@@ -44,9 +47,8 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
     }
 
     /// <summary>Applies A1111's RNG settings (options, then the request's override_settings).</summary>
-    private GenerationContext WithOptions(GenerationContext context, GenerationRequest request)
+    private static GenerationContext WithOptions(GenerationContext context, GenerationRequest request, System.Text.Json.Nodes.JsonObject stored)
     {
-        var stored = options.Read();
         var source = request.OverrideSettings.TryGetValue("randn_source", out var s) ? s : stored["randn_source"]?.GetValue<string>();
         var ensdText = request.OverrideSettings.TryGetValue("eta_noise_seed_delta", out var e) ? e : stored["eta_noise_seed_delta"]?.ToJsonString();
         var ensd = long.TryParse(ensdText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;

@@ -25,6 +25,8 @@ public static class JobServiceExtensions
         services.AddSingleton<UserSettingsStore>();
         services.AddSingleton<IJobEvents, HubJobEvents>();
         services.AddSingleton<ModelCache>();
+        services.AddSingleton<EmbeddingLibrarySource>();
+        services.AddSingleton<TextRequestCheck>();
         services.AddSingleton<ISamplerCatalog, SamplerCatalog>();
         services.AddSingleton<ICheckpointCatalog, CheckpointCatalog>();
         services.AddSingleton<IJobExecutor, PipelineJobExecutor>();

@@ -19,15 +19,15 @@ public static class SdApiGenerationEndpoints
 
     public static IEndpointRouteBuilder MapSdApiGenerationEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/sdapi/v1/txt2img", (HttpContext context, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, ILogger<JobService> logger)
-            => GenerateAsync(context, GenerationMode.Txt2Img, jobs, parser, completions, store, outputs, logger));
-        endpoints.MapPost("/sdapi/v1/img2img", (HttpContext context, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, ILogger<JobService> logger)
-            => GenerateAsync(context, GenerationMode.Img2Img, jobs, parser, completions, store, outputs, logger));
+        endpoints.MapPost("/sdapi/v1/txt2img", (HttpContext context, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, TextRequestCheck textCheck, ILogger<JobService> logger)
+            => GenerateAsync(context, GenerationMode.Txt2Img, jobs, parser, textCheck, completions, store, outputs, logger));
+        endpoints.MapPost("/sdapi/v1/img2img", (HttpContext context, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, TextRequestCheck textCheck, ILogger<JobService> logger)
+            => GenerateAsync(context, GenerationMode.Img2Img, jobs, parser, textCheck, completions, store, outputs, logger));
         return endpoints;
     }
 
     private static async Task<IResult> GenerateAsync(
-        HttpContext context, GenerationMode mode, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, ILogger logger)
+        HttpContext context, GenerationMode mode, JobService jobs, JobRequestParser parser, TextRequestCheck textCheck, JobCompletions completions, JobStore store, OutputWriter outputs, ILogger logger)
     {
         JsonObject? body;
         try
@@ -52,6 +52,13 @@ public static class SdApiGenerationEndpoints
         {
             var status = result.Errors.ContainsKey("sampler_name") && result.Errors.Count == 1 ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity;
             return Results.Json(new { error = "Validation failed", detail = string.Join(" ", result.Errors.SelectMany(e => e.Value)), errors = result.Errors }, statusCode: status);
+        }
+
+        var textErrors = textCheck.Check(result.Request!);
+        if (textErrors.Count > 0)
+        {
+            return Results.Json(new { error = "Validation failed", detail = string.Join(" ", textErrors.SelectMany(e => e.Value)), errors = textErrors },
+                statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
         foreach (var unknown in A1111RequestReader.UnknownFields(document.RootElement))

@@ -96,7 +96,7 @@ public class ConditioningBuilderTests
         Assert.Equal(2, encoder.Calls.Count);
         Assert.Same(schedule.Entries[0].Conditioning, schedule.Entries[2].Conditioning);
         Assert.NotSame(schedule.Entries[0].Conditioning, schedule.Entries[1].Conditioning);
-        Assert.Equal("a cat", schedule.Entries[0].Text); // tag removed, trailing space trimmed by the AND split
+        Assert.Equal("a cat ", schedule.Entries[0].Text); // tag removed; the text is not AND-split, so nothing is trimmed
 
         var edit = await builder.BuildScheduleAsync("a [cat:dog:3]", steps: 10);
         Assert.Same(edit.Entries[0].Conditioning, edit.ForStep(0));
@@ -106,13 +106,34 @@ public class ConditioningBuilderTests
     }
 
     [Fact]
-    public async Task And_with_different_parts_is_a_clear_error_and_weight_is_kept()
+    public async Task A_text_is_never_split_on_and_so_a_negative_keeps_and_and_its_trailing_weight()
+    {
+        var encoder = new FakeTextEncoder(D);
+        var builder = new ConditioningBuilder(encoder, Tokenizer);
+        var schedule = await builder.BuildScheduleAsync("cat AND dog :0.5", 20);
+
+        var entry = Assert.Single(schedule.Entries);
+        Assert.Equal("cat AND dog :0.5", entry.Text);
+        Assert.Equal(1.0, schedule.Weight);
+        var call = Assert.Single(encoder.Calls);
+        var expected = Tokenizer.EncodeWithSpecialTokens("cat AND dog :0.5");
+        Assert.Equal(expected, call.Ids[..expected.Length]);
+        Assert.Equal(Tokenizer.TokenToId("and</w>"), call.Ids[2]);
+        Assert.Equal(Tokenizer.EosId, call.Ids[expected.Length]);
+    }
+
+    [Fact]
+    public async Task Hires_timeline_switches_by_fraction_in_1_to_2_and_counts_integers_across_both_passes()
     {
         var builder = new ConditioningBuilder(new FakeTextEncoder(D), Tokenizer);
-        var ex = await Assert.ThrowsAsync<PromptConditioningException>(() => builder.BuildScheduleAsync("cat AND dog", 20));
-        Assert.Contains("AND", ex.Message, StringComparison.Ordinal);
-        var weighted = await builder.BuildScheduleAsync("cat :0.5", 20);
-        Assert.Equal(0.5, weighted.Weight);
+        var fraction = await builder.BuildScheduleAsync("a [b:1.5] c", 10, hiresSteps: 10);
+        Assert.Equal([(5, "a  c"), (10, "a b c")], fraction.Entries.Select(e => (e.EndStep, e.Text)));
+
+        // 20 first-pass steps, 8 hires steps: integer 23 is hires step 3; the first pass's edits are over by then.
+        var integer = await builder.BuildScheduleAsync("[cat:dog:23] [red:blue:5]", 20, hiresSteps: 8);
+        Assert.Equal([(3, "cat blue"), (8, "dog blue")], integer.Entries.Select(e => (e.EndStep, e.Text)));
+        var firstPass = await builder.BuildScheduleAsync("[cat:dog:23] [red:blue:5]", 20);
+        Assert.Equal([(5, "cat red"), (20, "cat blue")], firstPass.Entries.Select(e => (e.EndStep, e.Text)));
     }
 
     [Fact]

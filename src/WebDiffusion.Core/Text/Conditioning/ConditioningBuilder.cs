@@ -5,8 +5,7 @@ using WebDiffusion.Core.Text.Tokenization;
 namespace WebDiffusion.Core.Text.Conditioning;
 
 /// <summary>
-/// Turns prompts into text-encoder conditioning the way A1111 does: extra networks removed, <c>AND</c> split,
-/// prompt-editing schedule, emphasis, 75-token chunks, one encoder call per chunk, weights applied with mean restore,
+/// Turns prompt texts into text-encoder conditioning the way A1111 does: extra networks removed, prompt-editing schedule, emphasis, 75-token chunks, one encoder call per chunk, weights applied with mean restore,
 /// chunks concatenated. Each distinct scheduled text is encoded once (cached). One builder per generation job:
 /// instances are not thread-safe.
 /// </summary>
@@ -32,24 +31,7 @@ public sealed class ConditioningBuilder
             throw new ArgumentOutOfRangeException(nameof(options), _options.ClipSkip, "Clip skip must be 1 or more.");
         }
 
-        var usable = new List<TextualInversionEmbedding>();
-        var skipped = new List<SkippedEmbedding>();
-        foreach (var embedding in embeddings ?? [])
-        {
-            if (embedding.Dimension != encoder.HiddenSize)
-            {
-                skipped.Add(new SkippedEmbedding(embedding.Name, embedding.SourcePath, $"its vectors are {embedding.Dimension} wide but this model's text encoder uses {encoder.HiddenSize} (made for another model family)."));
-            }
-            else if (embedding.VectorCount > PromptChunker.ChunkLength)
-            {
-                skipped.Add(new SkippedEmbedding(embedding.Name, embedding.SourcePath, $"it has {embedding.VectorCount} vectors; at most {PromptChunker.ChunkLength} fit in a prompt chunk."));
-            }
-            else
-            {
-                usable.Add(embedding);
-            }
-        }
-
+        var (usable, skipped) = Partition(embeddings, encoder.HiddenSize);
         SkippedEmbeddings = skipped;
         Chunker = new PromptChunker(tokenizer, usable, _options.CommaPaddingBacktrack, _options.Emphasis);
     }
@@ -61,22 +43,55 @@ public sealed class ConditioningBuilder
     public PromptChunker Chunker { get; }
 
     /// <summary>
-    /// The schedule of conditionings for a full prompt over <paramref name="steps"/> sampler steps (denoiser calls).
-    /// Extra-network tags are removed (read them with <see cref="ParsedPrompt.Parse"/>).
+    /// The chunker a builder with these settings uses, without an encoder (e.g. to count tokens exactly as generation
+    /// will): embeddings are filtered alike; <paramref name="hiddenSize"/> 0 = the model's width is unknown, keep all widths.
     /// </summary>
-    /// <exception cref="PromptConditioningException">The prompt uses <c>AND</c> with different sub-prompts, or the encoder cannot honour the request.</exception>
-    public async Task<ConditioningSchedule> BuildScheduleAsync(string prompt, int steps, int? hiresSteps = null, CancellationToken cancellationToken = default)
+    public static PromptChunker CreateChunker(ClipTokenizer tokenizer, IEnumerable<TextualInversionEmbedding>? embeddings, int hiddenSize, ConditioningOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(prompt);
-        var parsed = ParsedPrompt.Parse(prompt);
-        if (parsed.SubPrompts.Select(p => p.Text).Distinct(StringComparer.Ordinal).Skip(1).Any())
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        options ??= new ConditioningOptions();
+        return new PromptChunker(tokenizer, Partition(embeddings, hiddenSize).Usable, options.CommaPaddingBacktrack, options.Emphasis);
+    }
+
+    private static (List<TextualInversionEmbedding> Usable, List<SkippedEmbedding> Skipped) Partition(IEnumerable<TextualInversionEmbedding>? embeddings, int hiddenSize)
+    {
+        var usable = new List<TextualInversionEmbedding>();
+        var skipped = new List<SkippedEmbedding>();
+        foreach (var embedding in embeddings ?? [])
         {
-            throw new PromptConditioningException(
-                $"Composable diffusion (AND) is not supported yet: the prompt has {parsed.SubPrompts.Count} parts separated by AND. Remove AND or write it in lower case.");
+            if (hiddenSize > 0 && embedding.Dimension != hiddenSize)
+            {
+                skipped.Add(new SkippedEmbedding(embedding.Name, embedding.SourcePath, $"its vectors are {embedding.Dimension} wide but this model's text encoder uses {hiddenSize} (made for another model family)."));
+            }
+            else if (embedding.VectorCount > PromptChunker.ChunkLength)
+            {
+                skipped.Add(new SkippedEmbedding(embedding.Name, embedding.SourcePath, $"it has {embedding.VectorCount} vectors; at most {PromptChunker.ChunkLength} fit in a prompt chunk."));
+            }
+            else
+            {
+                usable.Add(embedding);
+            }
         }
 
-        var sub = parsed.SubPrompts[0];
-        var schedule = PromptScheduleParser.GetSchedule(sub.Text, steps, hiresSteps, _options.UseOldScheduling);
+        return (usable, skipped);
+    }
+
+    /// <summary>
+    /// The schedule of conditionings for one prompt text over <paramref name="steps"/> sampler steps (denoiser calls):
+    /// one <c>AND</c> part of a prompt (split beforehand with <see cref="ParsedPrompt.Parse"/>, its weight kept by the
+    /// caller) or a negative prompt, which A1111 never splits: <c>AND</c> and a trailing <c>:weight</c> are plain text
+    /// here. Extra-network tags are removed; prompt editing, alternation and emphasis apply.
+    /// </summary>
+    /// <param name="text">The prompt text.</param>
+    /// <param name="steps">First-pass steps in denoiser calls.</param>
+    /// <param name="hiresSteps">For the hires pass: its steps in denoiser calls (A1111's hires timeline); null otherwise.</param>
+    /// <param name="cancellationToken">Stops encoding.</param>
+    /// <exception cref="PromptConditioningException">The encoder cannot honour the request (clip skip, embeddings).</exception>
+    public async Task<ConditioningSchedule> BuildScheduleAsync(string text, int steps, int? hiresSteps = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var plain = ExtraNetworkParser.Extract(text).Text;
+        var schedule = PromptScheduleParser.GetSchedule(plain, steps, hiresSteps, _options.UseOldScheduling);
         var entries = new List<ConditioningScheduleEntry>(schedule.Count);
         foreach (var entry in schedule)
         {
@@ -84,7 +99,7 @@ public sealed class ConditioningBuilder
             entries.Add(new ConditioningScheduleEntry(entry.EndStep, entry.Text, conditioning));
         }
 
-        return new ConditioningSchedule(entries, parsed.SubPrompts.Sum(p => p.Weight));
+        return new ConditioningSchedule(entries);
     }
 
     /// <summary>Encodes one prompt text (emphasis syntax allowed; no scheduling or <c>AND</c> processing).</summary>
