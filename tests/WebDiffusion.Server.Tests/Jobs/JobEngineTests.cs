@@ -143,7 +143,7 @@ public class JobEngineTests
         await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
         await using var hub = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await hub.InvokeAsync("SubscribeMine");
-        var id = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(steps: 20, batchCount: 40, size: 128));
+        var id = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(steps: 150, batchCount: 40, size: 256)); // several seconds: the interrupt lands mid-job
         await hub.ReadUntilAsync("imageSaved", e => e.GetProperty("jobId").GetString() == id, TimeSpan.FromSeconds(60));
 
         await server.Client.PostAsync(new Uri($"/api/jobs/{id}/interrupt", UriKind.Relative), null);
