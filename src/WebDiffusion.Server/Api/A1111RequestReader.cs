@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Imaging.Resize;
+using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Api;
 
@@ -21,6 +22,7 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
         "hr_resize_x", "hr_resize_y", "hr_prompt", "hr_negative_prompt", "hr_sampler_name", "hr_denoising_strength", "tiling", "model",
         "override_settings", "override_settings_restore_afterwards", "send_images", "save_images", "styles", "restore_faces",
         "include_init_images", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name", "webdiffusion_api_defaults",
+        "s_churn", "s_tmin", "s_tmax", "s_noise", "s_min_uncond",
     };
 
     /// <summary>Result of reading: the request when valid, else the errors.</summary>
@@ -63,6 +65,10 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
             BatchCount = r.Int("n_iter") ?? defaults.BatchCount,
             ClipSkip = r.Int("clip_skip") ?? defaults.ClipSkip,
             Eta = r.Double("eta") ?? defaults.Eta,
+            SChurn = r.Double("s_churn") ?? defaults.SChurn,
+            STmin = r.Double("s_tmin") ?? defaults.STmin,
+            STmax = r.Double("s_tmax") ?? defaults.STmax,
+            SNoise = r.Double("s_noise") ?? defaults.SNoise,
             DenoisingStrength = r.Double("denoising_strength") ?? defaults.DenoisingStrength,
             ResizeMode = (ResizeMode)(r.Int("resize_mode") ?? (int)defaults.ResizeMode),
             InitImages = r.Images("init_images") ?? defaults.InitImages,
@@ -95,22 +101,64 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
             request = request with { ClipSkip = clipSkip };
         }
 
+        request = ApplyOverrides(request, r.Double("s_min_uncond"), errors);
         Validate(request, errors);
         var frozen = errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
         return new Result(frozen.Count == 0 ? request : null, frozen);
     }
 
-    private void Validate(GenerationRequest q, Dictionary<string, List<string>> errors)
+    /// <summary>
+    /// Checks the override_settings we know (type, range, unsupported options) and folds the ones that are also request
+    /// fields (s_churn, s_tmin, s_tmax, s_noise) into the request: an override wins over the field, like in A1111.
+    /// </summary>
+    private static GenerationRequest ApplyOverrides(GenerationRequest request, double? sMinUncond, Dictionary<string, List<string>> errors)
     {
-        void Add(string field, string message)
+        if (sMinUncond is { } ngms && ngms != 0)
         {
-            if (!errors.TryGetValue(field, out var list))
+            Add(errors, "s_min_uncond", "s_min_uncond (NGMS) is not implemented; send 0 or leave it out.");
+        }
+
+        double? Override(string key, double? field)
+        {
+            if (!request.OverrideSettings.TryGetValue(key, out var text))
             {
-                errors[field] = list = [];
+                return field;
             }
 
-            list.Add(message);
+            var (value, _) = SdApiOptionCatalog.Options[key].CheckText(key, text);
+            return value is null ? field : double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
         }
+
+        foreach (var (key, text) in request.OverrideSettings)
+        {
+            if (SdApiOptionCatalog.Options.TryGetValue(key, out var option) && option.CheckText(key, text).Error is { } error)
+            {
+                Add(errors, "override_settings", error);
+            }
+        }
+
+        return request with
+        {
+            SChurn = Override("s_churn", request.SChurn),
+            STmin = Override("s_tmin", request.STmin),
+            STmax = Override("s_tmax", request.STmax),
+            SNoise = Override("s_noise", request.SNoise),
+        };
+    }
+
+    private static void Add(Dictionary<string, List<string>> errors, string field, string message)
+    {
+        if (!errors.TryGetValue(field, out var list))
+        {
+            errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    private void Validate(GenerationRequest q, Dictionary<string, List<string>> errors)
+    {
+        void Add(string field, string message) => A1111RequestReader.Add(errors, field, message);
 
         if (q.Prompt.Length > limits.MaxPromptChars)
         {
@@ -172,6 +220,14 @@ public sealed class A1111RequestReader(GenerationLimits limits, Func<string, boo
         if (q.Eta is { } eta && (!double.IsFinite(eta) || eta < 0 || eta > 10))
         {
             Add("eta", "eta must be a finite number between 0 and 10.");
+        }
+
+        foreach (var (field, value, max) in new[] { ("s_churn", q.SChurn, 100.0), ("s_tmin", q.STmin, 10.0), ("s_tmax", q.STmax, 999.0), ("s_noise", q.SNoise, 1.1) })
+        {
+            if (value is { } v && (!double.IsFinite(v) || v < 0 || v > max))
+            {
+                Add(field, string.Create(CultureInfo.InvariantCulture, $"{field} must be a number between 0 and {max} (A1111's range); got {v}."));
+            }
         }
 
         if (q.ClipSkip < 1 || q.ClipSkip > 12)

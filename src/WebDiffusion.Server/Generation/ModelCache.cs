@@ -48,6 +48,9 @@ public sealed class ModelCache : IDisposable
     /// <summary>The model chosen in the UI / options (null = the first usable model).</summary>
     public string? SelectedName => _selection.Name;
 
+    /// <summary>The loaded model's noise schedule, or null (step plans only need its length).</summary>
+    public Core.Sampling.Schedules.DiscreteSchedule? LoadedSchedule => Volatile.Read(ref _loaded)?.Schedule;
+
     /// <summary>Name of the loaded model, or null.</summary>
     public string? LoadedName => Volatile.Read(ref _loaded)?.Description.Name;
 
@@ -105,6 +108,7 @@ public sealed class ModelCache : IDisposable
                 Tokenizer = _loaded.Tokenizer,
                 Schedule = _loaded.Schedule,
                 Embeddings = _loaded.Embeddings,
+                CudaHost = _loaded.Model.UNet.ExecutionProvider == OrtExecutionProvider.Cuda,
                 Version = version,
             });
         }
