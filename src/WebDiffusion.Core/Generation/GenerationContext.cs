@@ -41,6 +41,15 @@ public sealed record GenerationContext
     /// </summary>
     public ConditioningOptions TextOptions { get; init; } = new();
 
+    /// <summary>
+    /// True when the UNet session really runs on the CUDA execution provider (not merely requested: a fallback to the
+    /// CPU is false). Decides what A1111's default "GPU" noise source means (see <see cref="NoiseGenerators.Resolve"/>).
+    /// </summary>
+    public bool CudaHost { get; init; }
+
+    /// <summary>A1111's sampler options (eta, s_*, σ range, …) from <c>/sdapi/v1/options</c> and override_settings.</summary>
+    public SamplerSettings Sampling { get; init; } = SamplerSettings.Default;
+
     /// <summary>Version string written to infotext.</summary>
     public string Version { get; init; } = "WebDiffusion";
 

@@ -12,7 +12,12 @@ public interface IGenerationObserver
     Task OnImageAsync(GeneratedImage image, CancellationToken cancellationToken);
 }
 
-/// <summary>Progress of one step: <see cref="Preview"/> is a small latent preview, or null when throttled.</summary>
+/// <summary>
+/// Progress of one step, counted over the whole request: <see cref="Step"/> of <see cref="TotalSteps"/> =
+/// n_iter × (first-pass + hires steps) (see <see cref="StepPlan"/>), so Step/TotalSteps rises monotonically to 1.
+/// <see cref="ImageIndex"/> is the first image of the batch being sampled; <see cref="Preview"/> is a small latent
+/// preview, or null when throttled.
+/// </summary>
 public sealed record GenerationStep(int Step, int TotalSteps, int ImageIndex, int ImageCount, float Sigma, RgbaImage? Preview);
 
 /// <summary>A finished image with what A1111 reports about it.</summary>

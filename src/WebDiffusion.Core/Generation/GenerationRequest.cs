@@ -62,6 +62,18 @@ public sealed record GenerationRequest
     /// <summary>Eta for ancestral/DDIM samplers; null = the sampler's default.</summary>
     public double? Eta { get; init; }
 
+    /// <summary>A1111 request field <c>s_churn</c>; null = the <c>s_churn</c> option.</summary>
+    public double? SChurn { get; init; }
+
+    /// <summary>A1111 request field <c>s_tmin</c>; null = the <c>s_tmin</c> option.</summary>
+    public double? STmin { get; init; }
+
+    /// <summary>A1111 request field <c>s_tmax</c> (0 = ∞); null = the <c>s_tmax</c> option.</summary>
+    public double? STmax { get; init; }
+
+    /// <summary>A1111 request field <c>s_noise</c>; null = the <c>s_noise</c> option.</summary>
+    public double? SNoise { get; init; }
+
     /// <summary>Denoising strength (img2img and the hires pass).</summary>
     public double DenoisingStrength { get; init; } = 0.75;
 

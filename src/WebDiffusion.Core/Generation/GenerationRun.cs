@@ -27,8 +27,11 @@ public sealed record GenerationRun
     /// <summary>Hires target height.</summary>
     public int HiresHeight { get; init; }
 
-    /// <summary>Eta when it differs from the sampler's default (written to infotext).</summary>
-    public double? EtaWritten { get; init; }
+    /// <summary>
+    /// The sampler settings A1111 writes when they differ from its defaults ("Eta", "Sigma noise", "Schedule rho", …),
+    /// first pass then hires pass, in A1111's insertion order (see <see cref="SamplingSetup"/>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> SamplerInfotext { get; init; } = [];
 
     /// <summary>A1111's "RNG" infotext value when the noise source is not the default GPU one ("CPU", "NV"), else null.</summary>
     public string? RandnSourceWritten { get; init; }

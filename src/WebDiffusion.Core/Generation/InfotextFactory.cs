@@ -1,4 +1,3 @@
-using System.Globalization;
 using WebDiffusion.Core.Infotext;
 
 namespace WebDiffusion.Core.Generation;
@@ -102,9 +101,9 @@ public static class InfotextFactory
             p.Set("Emphasis", emphasis);
         }
 
-        if (run.EtaWritten is { } eta)
+        foreach (var (key, value) in run.SamplerInfotext)
         {
-            p.Set("Eta", eta.ToString("R", CultureInfo.InvariantCulture));
+            p.Set(key, value);
         }
 
         if (run.EnsdWritten is { } ensd)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using WebDiffusion.Core.Imaging;
 using WebDiffusion.Core.Imaging.Resize;
@@ -41,6 +40,13 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var allSubseeds = Seeds.SubseedsForImages(subseed, count);
         var (hiresWidth, hiresHeight) = request.EnableHr ? HiresTarget(request) : (0, 0);
         var textOptions = _context.TextOptions with { ClipSkip = request.ClipSkip ?? _context.TextOptions.ClipSkip };
+        var settings = _context.Sampling;
+        var isImg2Img = request.Mode == GenerationMode.Img2Img;
+        var hires = request.Mode == GenerationMode.Txt2Img && request.EnableHr;
+        var firstSetup = SamplingSetup.Resolve(sampler, scheduler.Type, request, settings, _context.Schedule, isImg2Img);
+        var hrSampler = hires && request.HrSamplerName is { Length: > 0 } hrName ? SamplerRegistry.Resolve(hrName, null).Sampler : sampler;
+        var hrSetup = hires ? SamplingSetup.Resolve(hrSampler, scheduler.Type, request, settings, _context.Schedule, img2img: true) : null;
+        var plan = StepPlan.For(request, settings, _context.Schedule);
         var run = new GenerationRun
         {
             SamplerName = sampler.Info.Name,
@@ -51,14 +57,14 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             ModelHash = model.Description.Hash,
             HiresWidth = hiresWidth,
             HiresHeight = hiresHeight,
-            EtaWritten = request.Eta,
+            SamplerInfotext = [.. firstSetup.Infotext, .. hrSetup?.Infotext ?? []],
             RandnSourceWritten = _context.RandnSource switch
             {
                 RandnSource.Cpu => "CPU",
                 RandnSource.NV => "NV",
                 _ => null,
             },
-            EnsdWritten = _context.EtaNoiseSeedDelta != 0 && sampler.Info.Has(SamplerFlags.UsesEnsd) && (request.Eta ?? 1.0) != 0 ? _context.EtaNoiseSeedDelta : null,
+            EnsdWritten = _context.EtaNoiseSeedDelta != 0 && sampler.Info.Has(SamplerFlags.UsesEnsd) && (firstSetup.Eta ?? 1.0) != 0 ? _context.EtaNoiseSeedDelta : null,
             ClipSkip = textOptions.ClipSkip,
             EmphasisWritten = EmphasisModeNames.Infotext(textOptions.Emphasis, request.Prompt, request.NegativePrompt,
                 request.EnableHr ? request.HrPrompt : null, request.EnableHr ? request.HrNegativePrompt : null),
@@ -81,7 +87,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             RgbaImage[] images;
             try
             {
-                images = await RunBatchAsync(request, sampler, scheduler.Type, cond, uncond, img2img, seeds, subseeds, first, count, builder, observer, linked.Token)
+                var batch = new BatchContext(seeds, subseeds, first, count, plan.Total(request), batchIndex * plan.PerBatch, plan, builder, observer);
+                images = await RunBatchAsync(request, new Pass(sampler, firstSetup), hrSetup is null ? null : new Pass(hrSampler, hrSetup), cond, uncond, img2img, batch, linked.Token)
                     .ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!stop.IsCancellationRequested && skip is not null && skip.Current.IsCancellationRequested)
@@ -174,27 +181,23 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
 
     private async Task<RgbaImage[]> RunBatchAsync(
         GenerationRequest request,
-        ISampler sampler,
-        ScheduleType scheduleType,
+        Pass pass,
+        Pass? hiresPass,
         IReadOnlyList<WeightedConditioning> cond,
         ConditioningSchedule? uncond,
         Img2ImgInputs? img2img,
-        long[] seeds,
-        long[] subseeds,
-        int firstIndex,
-        int imageCount,
-        ConditioningBuilder builder,
-        IGenerationObserver observer,
+        BatchContext b,
         CancellationToken cancellationToken)
     {
         var model = _context.Model;
+        var (seeds, subseeds) = (b.Seeds, b.Subseeds);
         var batch = seeds.Length;
         var shape = LatentShape.ForImage(request.Width, request.Height);
         var noise = NewNoise(request, shape, seeds, subseeds);
         var noiseBuffer = new float[batch * shape.Count];
         noise.First(noiseBuffer);
         var output = new float[batch * shape.Count];
-        var progress = new StepReporter(observer, _context, shape, batch, firstIndex, imageCount);
+        var progress = new StepReporter(b.Observer, _context, shape, b.FirstIndex, b.ImageCount, b.TotalSteps, b.Offset, b.Plan.FirstPass);
 
         ImageConditioning? image = null;
         var init = ReadOnlyMemory<float>.Empty;
@@ -219,12 +222,14 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             Seeds = seeds,
             InitLatent = init,
             DenoisingStrength = img2img is null ? 1.0 : request.DenoisingStrength,
-            Schedule = new ScheduleOptions { Type = scheduleType },
-            Parameters = new SamplerParameters { Eta = request.Eta },
+            Img2ImgFixSteps = img2img is not null && _context.Sampling.Img2ImgFixSteps,
+            Schedule = pass.Setup.Schedule,
+            Parameters = pass.Setup.Parameters,
             AncestralNoise = noise,
             Progress = progress,
         };
-        await sampler.SampleAsync(job, cancellationToken).ConfigureAwait(false);
+        await pass.Sampler.SampleAsync(job, cancellationToken).ConfigureAwait(false);
+        progress.Finish();
         if (image is { BlendsLatents: true })
         {
             GuidedDenoiser.Blend(output, image.InitLatent.Span, image.LatentMask.Span, batch, shape);
@@ -232,10 +237,9 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
 
         var latent = output;
         var finalShape = shape;
-        if (request.Mode == GenerationMode.Txt2Img && request.EnableHr)
+        if (hiresPass is not null)
         {
-            (latent, finalShape) = await HiresAsync(request, sampler, scheduleType, latent, shape, seeds, subseeds, builder, observer, firstIndex, imageCount, cancellationToken)
-                .ConfigureAwait(false);
+            (latent, finalShape) = await HiresAsync(request, pass.Sampler, hiresPass, latent, shape, b, cancellationToken).ConfigureAwait(false);
         }
 
         return Decode(latent, batch, finalShape, cancellationToken);
@@ -250,23 +254,14 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         SeedResizeFromWidth = request.SeedResizeFromW > 0 && request.SeedResizeFromH > 0 ? request.SeedResizeFromW : 0,
         SeedResizeFromHeight = request.SeedResizeFromW > 0 && request.SeedResizeFromH > 0 ? request.SeedResizeFromH : 0,
         Source = _context.RandnSource,
+        CudaHost = _context.CudaHost,
         EtaNoiseSeedDelta = _context.EtaNoiseSeedDelta,
     });
 
     private async Task<(float[] Latent, LatentShape Shape)> HiresAsync(
-        GenerationRequest request,
-        ISampler firstSampler,
-        ScheduleType scheduleType,
-        float[] latent,
-        LatentShape shape,
-        long[] seeds,
-        long[] subseeds,
-        ConditioningBuilder builder,
-        IGenerationObserver observer,
-        int firstIndex,
-        int imageCount,
-        CancellationToken cancellationToken)
+        GenerationRequest request, ISampler firstSampler, Pass pass, float[] latent, LatentShape shape, BatchContext b, CancellationToken cancellationToken)
     {
+        var (seeds, subseeds, builder) = (b.Seeds, b.Subseeds, b.Builder);
         var model = _context.Model;
         var batch = seeds.Length;
         var (tw, th) = HiresTarget(request);
@@ -288,13 +283,14 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             init = EncodeImages(images, tw, th, cancellationToken);
         }
 
-        var sampler = request.HrSamplerName is { Length: > 0 } hrName ? SamplerRegistry.Resolve(hrName, null).Sampler : firstSampler;
+        var sampler = pass.Sampler;
         var steps = request.HrSecondPassSteps > 0 ? request.HrSecondPassSteps : request.Steps;
         var prompt = string.IsNullOrEmpty(request.HrPrompt) ? request.Prompt : request.HrPrompt;
         var negative = string.IsNullOrEmpty(request.HrNegativePrompt) ? request.NegativePrompt : request.HrNegativePrompt;
         var (cond, uncond) = await PassConditioning.BuildAsync(builder, prompt, negative, ScheduleSteps(firstSampler, request.Steps), ScheduleSteps(sampler, steps), request.CfgScale, cancellationToken)
             .ConfigureAwait(false);
         var noise = NewNoise(request with { SeedResizeFromW = 0, SeedResizeFromH = 0 }, target, seeds, subseeds);
+        var progress = new StepReporter(b.Observer, _context, target, b.FirstIndex, b.ImageCount, b.TotalSteps, b.Offset + b.Plan.FirstPass, b.Plan.HiresPass);
         var noiseBuffer = new float[batch * target.Count];
         noise.First(noiseBuffer);
         var output = new float[batch * target.Count];
@@ -311,12 +307,13 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             InitLatent = init,
             DenoisingStrength = request.HrDenoisingStrength,
             Img2ImgFixSteps = true,
-            Schedule = new ScheduleOptions { Type = scheduleType },
-            Parameters = new SamplerParameters { Eta = request.Eta },
+            Schedule = pass.Setup.Schedule,
+            Parameters = pass.Setup.Parameters,
             AncestralNoise = noise,
-            Progress = new StepReporter(observer, _context, target, batch, firstIndex, imageCount),
+            Progress = progress,
         };
         await sampler.SampleAsync(job, cancellationToken).ConfigureAwait(false);
+        progress.Finish();
         return (output, target);
     }
 
@@ -454,26 +451,10 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         return ImageTensor.FromTensor(pixels, batch, shape.Height * 8, shape.Width * 8);
     }
 
-    /// <summary>Turns sampler steps into throttled observer calls with an occasional latent preview.</summary>
-    private sealed class StepReporter(IGenerationObserver observer, GenerationContext context, LatentShape shape, int batch, int firstIndex, int imageCount) : ISamplerProgress
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan? _lastPreview;
+    /// <summary>A sampling pass: the sampler and its resolved settings.</summary>
+    private sealed record Pass(ISampler Sampler, SamplingSetup Setup);
 
-        public void OnStep(in SamplerStep step)
-        {
-            RgbaImage? preview = null;
-            var now = _clock.Elapsed;
-            var last = step.Total > 0 && step.Step + 1 >= step.Total;
-            if (context.Previewer is { } previewer && (_lastPreview is null || now - _lastPreview.Value >= context.PreviewInterval || last) && step.Denoised.Length >= shape.Count)
-            {
-                _lastPreview = now;
-                preview = new RgbaImage(shape.Width * previewer.Scale, shape.Height * previewer.Scale);
-                previewer.Render(step.Denoised[..shape.Count], shape.Channels, shape.Height, shape.Width, preview);
-            }
-
-            _ = batch;
-            observer.OnStep(new GenerationStep(step.Step + 1, step.Total, firstIndex, imageCount, step.Sigma, preview));
-        }
-    }
+    /// <summary>One batch: its seeds, where its images and steps sit in the request, and the shared helpers.</summary>
+    private sealed record BatchContext(
+        long[] Seeds, long[] Subseeds, int FirstIndex, int ImageCount, int TotalSteps, int Offset, StepPlan Plan, ConditioningBuilder Builder, IGenerationObserver Observer);
 }

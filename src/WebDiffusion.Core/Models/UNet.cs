@@ -32,6 +32,9 @@ public sealed class UNet
         FixedBatch = component.FixedBatch("sample");
     }
 
+    /// <summary>The execution provider the session really runs on: CPU after a fallback from a requested CUDA.</summary>
+    public OrtExecutionProvider ExecutionProvider => _component.Session.ExecutionProvider;
+
     /// <summary>Input channels: 4, or 9 for an inpainting unet (latent, mask, masked-image latent).</summary>
     public int InChannels { get; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Imaging.Resize;
+using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Api;
 
@@ -28,6 +29,7 @@ public sealed class A1111RequestReader(
         "hr_resize_x", "hr_resize_y", "hr_prompt", "hr_negative_prompt", "hr_sampler_name", "hr_denoising_strength", "tiling", "model",
         "override_settings", "override_settings_restore_afterwards", "send_images", "save_images", "styles", "restore_faces",
         "include_init_images", "image_cfg_scale", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name", "webdiffusion_api_defaults",
+        "s_churn", "s_tmin", "s_tmax", "s_noise", "s_min_uncond",
     };
 
     /// <summary>Result of reading: the request when valid, else the errors.</summary>
@@ -70,6 +72,10 @@ public sealed class A1111RequestReader(
             BatchCount = r.Int("n_iter") ?? defaults.BatchCount,
             ClipSkip = r.Int("clip_skip") ?? defaults.ClipSkip,
             Eta = r.Double("eta") ?? defaults.Eta,
+            SChurn = r.Double("s_churn") ?? defaults.SChurn,
+            STmin = r.Double("s_tmin") ?? defaults.STmin,
+            STmax = r.Double("s_tmax") ?? defaults.STmax,
+            SNoise = r.Double("s_noise") ?? defaults.SNoise,
             DenoisingStrength = r.Double("denoising_strength") ?? defaults.DenoisingStrength,
             ResizeMode = (ResizeMode)(r.Int("resize_mode") ?? (int)defaults.ResizeMode),
             InitImages = r.Images("init_images") ?? defaults.InitImages,
@@ -108,6 +114,7 @@ public sealed class A1111RequestReader(
         }
 
         request = request with { Model = ResolveCheckpoint(request, errors) };
+        request = ApplyOverrides(request, r.Double("s_min_uncond"), errors);
         Validate(request, errors);
         var frozen = errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
         return new Result(frozen.Count == 0 ? request : null, frozen);
@@ -155,6 +162,45 @@ public sealed class A1111RequestReader(
         }
 
         return overrideName ?? modelName;
+    }
+
+    /// <summary>
+    /// Checks the override_settings we know (type, range, unsupported options) and folds the ones that are also request
+    /// fields (s_churn, s_tmin, s_tmax, s_noise) into the request: an override wins over the field, like in A1111.
+    /// </summary>
+    private static GenerationRequest ApplyOverrides(GenerationRequest request, double? sMinUncond, Dictionary<string, List<string>> errors)
+    {
+        if (sMinUncond is { } ngms && ngms != 0)
+        {
+            AddError(errors, "s_min_uncond", "s_min_uncond (NGMS) is not implemented; send 0 or leave it out.");
+        }
+
+        double? Override(string key, double? field)
+        {
+            if (!request.OverrideSettings.TryGetValue(key, out var text))
+            {
+                return field;
+            }
+
+            var (value, _) = SdApiOptionCatalog.Options[key].CheckText(key, text);
+            return value is null ? field : double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (key, text) in request.OverrideSettings)
+        {
+            if (SdApiOptionCatalog.Options.TryGetValue(key, out var option) && option.CheckText(key, text).Error is { } error)
+            {
+                AddError(errors, "override_settings", error);
+            }
+        }
+
+        return request with
+        {
+            SChurn = Override("s_churn", request.SChurn),
+            STmin = Override("s_tmin", request.STmin),
+            STmax = Override("s_tmax", request.STmax),
+            SNoise = Override("s_noise", request.SNoise),
+        };
     }
 
     private void Validate(GenerationRequest q, Dictionary<string, List<string>> errors)
@@ -229,6 +275,14 @@ public sealed class A1111RequestReader(
         if (q.Eta is { } eta && (!double.IsFinite(eta) || eta < 0 || eta > 10))
         {
             Add("eta", "eta must be a finite number between 0 and 10.");
+        }
+
+        foreach (var (field, value, max) in new[] { ("s_churn", q.SChurn, 100.0), ("s_tmin", q.STmin, 10.0), ("s_tmax", q.STmax, 999.0), ("s_noise", q.SNoise, 1.1) })
+        {
+            if (value is { } v && (!double.IsFinite(v) || v < 0 || v > max))
+            {
+                Add(field, string.Create(CultureInfo.InvariantCulture, $"{field} must be a number between 0 and {max} (A1111's range); got {v}."));
+            }
         }
 
         if (q.ClipSkip < 1 || q.ClipSkip > 12)

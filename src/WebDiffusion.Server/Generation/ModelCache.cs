@@ -66,6 +66,9 @@ public sealed class ModelCache : IDisposable
         }
     }
 
+    /// <summary>The loaded model's noise schedule, or null (step plans only need its length).</summary>
+    public Core.Sampling.Schedules.DiscreteSchedule? LoadedSchedule => Volatile.Read(ref _loaded)?.Schedule;
+
     /// <summary>Name of the loaded model, or null.</summary>
     public string? LoadedName => Volatile.Read(ref _loaded)?.Description.Name;
 
@@ -122,6 +125,7 @@ public sealed class ModelCache : IDisposable
                 Tokenizer = _loaded.Tokenizer,
                 Schedule = _loaded.Schedule,
                 Embeddings = _loaded.Embeddings,
+                CudaHost = _loaded.Model.UNet.ExecutionProvider == OrtExecutionProvider.Cuda,
                 Version = version,
             });
         }

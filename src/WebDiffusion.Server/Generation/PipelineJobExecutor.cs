@@ -2,6 +2,7 @@ using System.Text.Json;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Imaging.Png;
 using WebDiffusion.Core.Sampling.Noise;
+using WebDiffusion.Core.Sampling.Schedules;
 using WebDiffusion.Server.Api;
 using WebDiffusion.Server.Jobs;
 using WebDiffusion.Server.SdApi;
@@ -19,11 +20,16 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
     private static readonly string Version = "WebDiffusion " + (typeof(PipelineJobExecutor).Assembly.GetName().Version?.ToString(3) ?? "0");
     private static readonly PngEncoderOptions PreviewPng = new() { MaxDegreeOfParallelism = 1 };
 
-    public (int Images, int StepsPerImage) Plan(JobRecord job)
+    /// <summary>
+    /// The images and the sampling steps of the whole job: n_iter × (first pass + hires pass), with A1111's img2img
+    /// step rule and the stored sampler options (they can change the count: discard penultimate σ, img2img_fix_steps).
+    /// </summary>
+    public (int Images, int TotalSteps) Plan(JobRecord job)
     {
         ArgumentNullException.ThrowIfNull(job);
         var request = Parse(job);
-        return (request.ImageCount, request.Steps);
+        var settings = SamplerOptionSettings.Read(options.Read(), request.OverrideSettings);
+        return (request.ImageCount, StepPlan.For(request, settings, models.LoadedSchedule ?? DiscreteSchedule.StableDiffusion).Total(request));
     }
 
     public async Task ExecuteAsync(JobExecution execution, CancellationToken cancellationToken)
@@ -46,13 +52,18 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
         execution.SetResult(SdApiInfo.Create(request, result, context.Model.Description));
     }
 
-    /// <summary>Applies A1111's RNG settings (options, then the request's override_settings).</summary>
+    /// <summary>Applies A1111's RNG and sampler settings (the request's override_settings, else the stored options).</summary>
     private static GenerationContext WithOptions(GenerationContext context, GenerationRequest request, System.Text.Json.Nodes.JsonObject stored)
     {
         var source = request.OverrideSettings.TryGetValue("randn_source", out var s) ? s : stored["randn_source"]?.GetValue<string>();
         var ensdText = request.OverrideSettings.TryGetValue("eta_noise_seed_delta", out var e) ? e : stored["eta_noise_seed_delta"]?.ToJsonString();
         var ensd = long.TryParse(ensdText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-        return context with { RandnSource = NoiseGenerators.Parse(source), EtaNoiseSeedDelta = ensd };
+        return context with
+        {
+            RandnSource = NoiseGenerators.Parse(source),
+            EtaNoiseSeedDelta = ensd,
+            Sampling = SamplerOptionSettings.Read(stored, request.OverrideSettings),
+        };
     }
 
     private static bool RestoresSettingsAfterwards(JobRecord job)

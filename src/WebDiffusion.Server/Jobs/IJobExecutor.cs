@@ -3,8 +3,11 @@ namespace WebDiffusion.Server.Jobs;
 /// <summary>Runs one job's generation; the worker owns the life cycle, storage and events around it.</summary>
 public interface IJobExecutor
 {
-    /// <summary>Number of images the job will produce and the steps per image, for progress before the first step.</summary>
-    (int Images, int StepsPerImage) Plan(JobRecord job);
+    /// <summary>
+    /// Number of images the job will produce and the sampling steps of the whole job (every batch, hires passes included),
+    /// for progress before the first step; <see cref="StepProgress"/> counts against the same total.
+    /// </summary>
+    (int Images, int TotalSteps) Plan(JobRecord job);
 
     /// <summary>
     /// Generates the job's images, calling <see cref="JobExecution.ImageReadyAsync"/> as each one is finished and

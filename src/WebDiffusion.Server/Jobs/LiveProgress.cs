@@ -7,8 +7,9 @@ public sealed class LiveProgress
 
     public Snapshot? Current => Volatile.Read(ref _current);
 
-    public void Start(JobRecord job, int images, int stepsPerImage) =>
-        Volatile.Write(ref _current, new Snapshot(job.Id, job.Owner, 0, stepsPerImage, 0, images, DateTimeOffset.UtcNow, null));
+    /// <summary>Starts tracking <paramref name="job"/>: <paramref name="totalSteps"/> counts every step of the job.</summary>
+    public void Start(JobRecord job, int images, int totalSteps) =>
+        Volatile.Write(ref _current, new Snapshot(job.Id, job.Owner, 0, totalSteps, 0, images, DateTimeOffset.UtcNow, null));
 
     public void Update(StepProgress step)
     {
@@ -18,7 +19,7 @@ public sealed class LiveProgress
         {
             Volatile.Write(ref _current, current with
             {
-                Step = step.Step,
+                Step = Math.Max(step.Step, current.Step),
                 TotalSteps = step.TotalSteps,
                 ImageIndex = step.ImageIndex,
                 PreviewPng = step.PreviewPng ?? current.PreviewPng,
@@ -28,11 +29,11 @@ public sealed class LiveProgress
 
     public void Clear() => Volatile.Write(ref _current, null);
 
-    /// <summary>One moment of a running job.</summary>
+    /// <summary>One moment of a running job; <see cref="Step"/> of <see cref="TotalSteps"/> counts over the whole job.</summary>
     public sealed record Snapshot(string JobId, string Owner, int Step, int TotalSteps, int ImageIndex, int ImageCount, DateTimeOffset StartedAt, byte[]? PreviewPng)
     {
-        /// <summary>Fraction done over all images, 0..1.</summary>
-        public double Fraction => ImageCount == 0 || TotalSteps == 0 ? 0 : Math.Clamp((ImageIndex + ((double)Step / TotalSteps)) / ImageCount, 0, 1);
+        /// <summary>Fraction of the job's steps done (every batch, hires passes included), 0..1.</summary>
+        public double Fraction => TotalSteps <= 0 ? 0 : Math.Clamp((double)Step / TotalSteps, 0, 1);
 
         /// <summary>Estimated time left, from the pace so far.</summary>
         public TimeSpan? Eta

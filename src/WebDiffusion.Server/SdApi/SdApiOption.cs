@@ -11,16 +11,61 @@ namespace WebDiffusion.Server.SdApi;
 /// <param name="Minimum">For numbers, the smallest accepted value.</param>
 /// <param name="Maximum">For numbers, the largest accepted value.</param>
 /// <param name="ReadOnly">True when a posted value is ignored (logged), e.g. folders a client must not redirect.</param>
+/// <param name="Unsupported">When set, the option is not implemented: only its default is accepted, any other value is
+/// refused with this reason (posting back a full A1111 options dict still works).</param>
 public sealed record SdApiOption(
     SdApiOptionKind Kind,
     JsonNode? Default,
     IReadOnlyList<string>? Allowed = null,
     double Minimum = double.MinValue,
     double Maximum = double.MaxValue,
-    bool ReadOnly = false)
+    bool ReadOnly = false,
+    string? Unsupported = null)
 {
     /// <summary>Checks <paramref name="value"/>; returns the normalized node to store, or an error sentence.</summary>
     public (JsonNode? Value, string? Error) Check(string key, JsonNode? value)
+    {
+        var (normalized, error) = CheckType(key, value);
+        if (error is null && Unsupported is not null && !JsonNode.DeepEquals(normalized, Default))
+        {
+            return (null, $"'{key}' is not supported: {Unsupported} Only its default {Default?.ToJsonString()} is accepted.");
+        }
+
+        return (normalized, error);
+    }
+
+    /// <summary>
+    /// Checks an <c>override_settings</c> value, which arrives as text (a JSON literal, or a bare string; "True"/"False"
+    /// as A1111 infotext writes them are accepted for booleans).
+    /// </summary>
+    public (JsonNode? Value, string? Error) CheckText(string key, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        JsonNode? node;
+        if (Kind == SdApiOptionKind.Boolean && bool.TryParse(text.Trim(), out var flag))
+        {
+            node = JsonValue.Create(flag);
+        }
+        else if (Kind == SdApiOptionKind.String)
+        {
+            node = JsonValue.Create(text);
+        }
+        else
+        {
+            try
+            {
+                node = JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                node = JsonValue.Create(text);
+            }
+        }
+
+        return Check(key, node);
+    }
+
+    private (JsonNode? Value, string? Error) CheckType(string key, JsonNode? value)
     {
         var kind = value?.GetValueKind() ?? JsonValueKind.Null;
         switch (Kind)

@@ -4,6 +4,8 @@ namespace WebDiffusion.Server.SdApi;
 
 /// <summary>
 /// The A1111 options (<c>modules/shared_options.py</c> names and defaults) that map to something WebDiffusion does.
+/// The sampler options (eta_*, s_*, sigma_min/max, rho, …) reach the samplers through <c>SamplerOptionSettings</c>;
+/// options marked <see cref="SdApiOption.Unsupported"/> accept only their default.
 /// <c>sd_model_checkpoint</c> and <c>sd_checkpoint_hash</c> are handled apart: they come from the model selection.
 /// </summary>
 public static class SdApiOptionCatalog
@@ -39,11 +41,14 @@ public static class SdApiOptionCatalog
         ["s_tmin"] = Number(0.0, 0, 10),
         ["s_tmax"] = Number(0.0, 0, 999),
         ["s_noise"] = Number(1.0, 0, 1.1),
-        ["s_min_uncond"] = Number(0.0, 0, 15),
+        ["s_min_uncond"] = Number(0.0, 0, 15) with { Unsupported = "NGMS (negative guidance minimum sigma) is not implemented." },
         ["always_discard_next_to_last_sigma"] = Boolean(false),
         ["sgm_noise_multiplier"] = Boolean(false),
         ["uni_pc_order"] = Integer(3, 1, 50),
-        ["initial_noise_multiplier"] = Number(1.0, 0.5, 1.5),
+        ["sigma_min"] = Number(0.0, 0, 1000),
+        ["sigma_max"] = Number(0.0, 0, 1000),
+        ["rho"] = Number(0.0, 0, 100),
+        ["initial_noise_multiplier"] = Number(1.0, 0.5, 1.5) with { Unsupported = "the img2img noise multiplier is not implemented." },
         ["img2img_fix_steps"] = Boolean(false),
     };
 

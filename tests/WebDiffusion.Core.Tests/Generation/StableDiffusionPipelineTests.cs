@@ -324,7 +324,7 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
         {
             OnStepHook = step =>
             {
-                if (step.ImageIndex == 1 && step.Step == 3)
+                if (step.ImageIndex == 1 && step.Step == Small.Steps + 3) // steps count over the job: the 3rd of the 2nd batch
                 {
                     skip.Skip();
                 }

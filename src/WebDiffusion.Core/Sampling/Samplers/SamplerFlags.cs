@@ -27,4 +27,7 @@ public enum SamplerFlags
 
     /// <summary>A "timesteps" sampler (DDIM, PLMS, UniPC): ignores the schedule type and works on ᾱ_t.</summary>
     Timesteps = 64,
+
+    /// <summary>A1111 passes it <c>s_noise</c> (<c>sampler_extra_params</c>); for the others it stays 1.</summary>
+    UsesSNoise = 128,
 }

@@ -10,7 +10,8 @@ namespace WebDiffusion.Core.Sampling.Samplers;
 /// </summary>
 public static class SamplerRegistry
 {
-    private const SamplerFlags Churn = SamplerFlags.UsesChurn;
+    private const SamplerFlags Churn = SamplerFlags.UsesChurn | SamplerFlags.UsesSNoise;
+    private const SamplerFlags Noise = SamplerFlags.UsesSNoise;
     private const SamplerFlags Eta = SamplerFlags.UsesEta;
     private const SamplerFlags Ensd = SamplerFlags.UsesEnsd;
     private const SamplerFlags Second = SamplerFlags.SecondOrder;
@@ -21,18 +22,18 @@ public static class SamplerRegistry
     public static IReadOnlyList<ISampler> All { get; } =
     [
         new DpmPp2MSampler(Info("DPM++ 2M", ["k_dpmpp_2m"], ScheduleType.Karras, SamplerFlags.None)),
-        new DpmPpSdeSampler(Info("DPM++ SDE", ["k_dpmpp_sde"], ScheduleType.Karras, Second | Brownian | Eta)),
-        new DpmPp2MSdeSampler(Info("DPM++ 2M SDE", ["k_dpmpp_2m_sde"], ScheduleType.Exponential, Brownian | Eta), heun: false),
-        new DpmPp2MSdeSampler(Info("DPM++ 2M SDE Heun", ["k_dpmpp_2m_sde_heun"], ScheduleType.Exponential, Brownian | Eta), heun: true),
-        new DpmPp2SAncestralSampler(Info("DPM++ 2S a", ["k_dpmpp_2s_a"], ScheduleType.Karras, Ensd | Second | Eta)),
-        new DpmPp3MSdeSampler(Info("DPM++ 3M SDE", ["k_dpmpp_3m_sde"], ScheduleType.Exponential, Discard | Brownian | Eta)),
+        new DpmPpSdeSampler(Info("DPM++ SDE", ["k_dpmpp_sde"], ScheduleType.Karras, Second | Brownian | Eta | Noise)),
+        new DpmPp2MSdeSampler(Info("DPM++ 2M SDE", ["k_dpmpp_2m_sde"], ScheduleType.Exponential, Brownian | Eta | Noise), heun: false),
+        new DpmPp2MSdeSampler(Info("DPM++ 2M SDE Heun", ["k_dpmpp_2m_sde_heun"], ScheduleType.Exponential, Brownian | Eta | Noise), heun: true),
+        new DpmPp2SAncestralSampler(Info("DPM++ 2S a", ["k_dpmpp_2s_a"], ScheduleType.Karras, Ensd | Second | Eta | Noise)),
+        new DpmPp3MSdeSampler(Info("DPM++ 3M SDE", ["k_dpmpp_3m_sde"], ScheduleType.Exponential, Discard | Brownian | Eta | Noise)),
         new EulerAncestralSampler(Info("Euler a", ["k_euler_a", "k_euler_ancestral"], null, Ensd | Eta)),
         new EulerSampler(Info("Euler", ["k_euler"], null, Churn)),
         new LmsSampler(Info("LMS", ["k_lms"], null, SamplerFlags.None)),
         new HeunSampler(Info("Heun", ["k_heun"], null, Second | Churn)),
         new Dpm2Sampler(Info("DPM2", ["k_dpm_2"], ScheduleType.Karras, Discard | Second | Churn)),
-        new Dpm2AncestralSampler(Info("DPM2 a", ["k_dpm_2_a"], ScheduleType.Karras, Discard | Ensd | Second | Eta)),
-        new DpmFastSampler(Info("DPM fast", ["k_dpm_fast"], null, Ensd | Eta)),
+        new Dpm2AncestralSampler(Info("DPM2 a", ["k_dpm_2_a"], ScheduleType.Karras, Discard | Ensd | Second | Eta | Noise)),
+        new DpmFastSampler(Info("DPM fast", ["k_dpm_fast"], null, Ensd | Eta | Noise)),
         new DpmAdaptiveSampler(Info("DPM adaptive", ["k_dpm_ad"], null, Ensd | Eta)),
         new RestartSampler(Info("Restart", ["restart"], ScheduleType.Karras, Second)),
         new DdimSampler(Info("DDIM", ["ddim"], null, SamplerFlags.Timesteps | Eta)),
