@@ -105,8 +105,10 @@ public class TextSettingsEndpointTests
             StringComparison.Ordinal);
 
         var bad = await FieldErrorsAsync(await server.Client.PostAsJsonAsync(Txt2Img, Body(overrides: new() { ["emphasis"] = "Loud" })),
-            HttpStatusCode.UnprocessableEntity, "override_settings.emphasis");
-        Assert.Contains("\"No norm\"", Assert.Single(bad), StringComparison.Ordinal);
+            HttpStatusCode.UnprocessableEntity, "override_settings");
+        var message = Assert.Single(bad);
+        Assert.Contains("'emphasis'", message, StringComparison.Ordinal);
+        Assert.Contains("No norm", message, StringComparison.Ordinal);
     }
 
     [Fact]
