@@ -64,3 +64,16 @@ describe('http wrapper', () => {
     expect(!bad.ok && bad.kind).toBe('parse')
   })
 })
+
+describe('token counting request', () => {
+  it('marks the negative prompt so the server does not split it on AND', async () => {
+    const { api } = await import('../src/api/endpoints')
+    const { bodyOf } = await import('./helpers')
+    const fn = mockFetch([{ method: 'POST', url: '/api/prompt/tokenize', body: { tokenCount: 3, chunks: [] } }])
+    await api.tokenize('cat AND dog', undefined, true)
+    expect(bodyOf(fn, '/api/prompt/tokenize')).toEqual({ prompt: 'cat AND dog', negative: true })
+    fn.mockClear()
+    await api.tokenize('cat AND dog')
+    expect(bodyOf(fn, '/api/prompt/tokenize')).toEqual({ prompt: 'cat AND dog' })
+  })
+})

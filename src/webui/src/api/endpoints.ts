@@ -21,8 +21,9 @@ export const api = {
   selectModel: (name: string) => http.post<unknown>('/api/models/select', { name }),
   samplers: () => http.get<SamplerInfo[]>('/api/samplers'),
   schedulers: () => http.get<SchedulerInfo[]>('/api/schedulers'),
-  tokenize: (prompt: string, signal?: AbortSignal) =>
-    http.post<TokenizeResponse>('/api/prompt/tokenize', { prompt }, { signal }),
+  /** Counts as generation does; a negative prompt is not split on AND (A1111's negative is not composable). */
+  tokenize: (prompt: string, signal?: AbortSignal, negative = false) =>
+    http.post<TokenizeResponse>('/api/prompt/tokenize', negative ? { prompt, negative } : { prompt }, { signal }),
 
   createJob: (body: GenerationRequest) => http.post<JobCreated>('/api/jobs', body),
   job: (id: string) => http.get<JobInfo>(`/api/jobs/${enc(id)}`),

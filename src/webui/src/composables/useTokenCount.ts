@@ -5,7 +5,7 @@ import { estimateTokens } from '../utils/tokens'
 let serverTokenizer: boolean | null = null
 
 /** Debounced token count of a prompt (server tokenizer, falling back to a local estimate). */
-export function useTokenCount(text: Ref<string>, delayMs = 300) {
+export function useTokenCount(text: Ref<string>, delayMs = 300, negative = false) {
   const count = ref(estimateTokens(text.value))
   const estimated = ref(serverTokenizer !== true)
   let timer: ReturnType<typeof setTimeout> | null = null
@@ -21,7 +21,7 @@ export function useTokenCount(text: Ref<string>, delayMs = 300) {
     }
     controller?.abort()
     controller = new AbortController()
-    const res = await api.tokenize(value, controller.signal)
+    const res = await api.tokenize(value, controller.signal, negative)
     if (mine !== seq) return
     if (res.ok && typeof res.data?.tokenCount === 'number') {
       serverTokenizer = true
