@@ -69,6 +69,17 @@ public sealed class ModelCache : IDisposable
     /// <summary>The loaded model's noise schedule, or null (step plans only need its length).</summary>
     public Core.Sampling.Schedules.DiscreteSchedule? LoadedSchedule => Volatile.Read(ref _loaded)?.Schedule;
 
+    /// <summary>
+    /// What the loaded model's UNet really runs on ("cuda" or "cpu"; a CUDA request that fell back is "cpu"), or null
+    /// when no model is loaded.
+    /// </summary>
+    public string? LoadedExecutionProvider => Volatile.Read(ref _loaded)?.Model.UNet.ExecutionProvider switch
+    {
+        null => null,
+        OrtExecutionProvider.Cuda => "cuda",
+        _ => "cpu",
+    };
+
     /// <summary>Name of the loaded model, or null.</summary>
     public string? LoadedName => Volatile.Read(ref _loaded)?.Description.Name;
 

@@ -42,6 +42,14 @@ public class SdApiProgressTests
 
         await PollAsync(server, p => p.GetProperty("state").GetProperty("job_no").GetInt32() > before || p.GetProperty("state").GetProperty("skipped").GetBoolean());
 
+        // The job goes on after the skip: wait for an image it finishes, then interrupt.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await JobApi.GetAsync(server.Client, running)).GetProperty("imageIds").GetArrayLength() == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no image was finished after the skip");
+            await Task.Delay(20);
+        }
+
         using (var interrupt = await server.Client.PostAsync(new Uri("/sdapi/v1/interrupt", UriKind.Relative), null))
         {
             Assert.True(interrupt.IsSuccessStatusCode);
