@@ -12,13 +12,13 @@ public class SdApiProgressTests
     public async Task Progress_reports_the_running_job_the_queue_skip_and_interrupt()
     {
         await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
-        var running = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(steps: 150, batchCount: 40, size: 256, prompt: "a long one"));
+        var running = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(steps: 150, batchCount: 100, size: 512, prompt: "a long one"));
         var waiting = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(prompt: "waits its turn"));
 
         var progress = await PollAsync(server, p => p.GetProperty("state").GetProperty("sampling_step").GetInt32() > 0);
         var state = progress.GetProperty("state");
         Assert.Equal($"task({running})", state.GetProperty("job").GetString());
-        Assert.Equal(40, state.GetProperty("job_count").GetInt32());
+        Assert.Equal(100, state.GetProperty("job_count").GetInt32());
         Assert.Equal(1, state.GetProperty("queued").GetInt32());
         Assert.InRange(progress.GetProperty("progress").GetDouble(), 0.0, 1.0);
         Assert.False(state.GetProperty("skipped").GetBoolean());
@@ -57,7 +57,7 @@ public class SdApiProgressTests
 
         var ended = await JobApi.WaitAsync(server.Client, running, TimeSpan.FromSeconds(60));
         Assert.Equal("interrupted", ended.GetProperty("state").GetString());
-        Assert.InRange(ended.GetProperty("imageIds").GetArrayLength(), 1, 39);
+        Assert.InRange(ended.GetProperty("imageIds").GetArrayLength(), 1, 99);
         var idle = await PollAsync(server, p => p.GetProperty("state").GetProperty("job").GetString() == string.Empty);
         Assert.Equal(0.0, idle.GetProperty("progress").GetDouble());
     }
