@@ -10,8 +10,9 @@ namespace WebDiffusion.Browser.Tests;
 /// <summary>
 /// One real server on a loopback port and one Debian Chromium (through Playwright) shared by the browser tests
 /// of a class. Each test opens its own page and records console errors; a failing test leaves a screenshot.
+/// A subclass may add server configuration (<see cref="ServerSettingsAsync"/>), e.g. to point it at a fake service.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
@@ -44,17 +45,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         TinyModelWriter.WriteModel(Path.Combine(folder, InpaintingModelName), TinyModelVariant.Inpainting, f => ClipTokenizer.Default.WriteHuggingFaceFiles(f));
     }
 
+    /// <summary>Configuration added to the server's (read before it starts; the default adds nothing).</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>> ServerSettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
     public async Task InitializeAsync()
     {
+        // Chromium runs on the same (2-core) machine: ONNX Runtime on every core starves its renderer, which then
+        // paints live progress in bursts. One thread leaves it a core, as a browser on another machine would have.
+        var configuration = new Dictionary<string, string?> { ["WebDiffusion:CpuThreads"] = "1" };
+        foreach (var (key, value) in await ServerSettingsAsync())
+        {
+            configuration[key] = value;
+        }
+
         Server = await LoopbackServer.StartAsync(
             prepare: root =>
             {
                 WriteDemoModels(root);
                 Prepare?.Invoke(root);
             },
-            // Chromium runs on the same (2-core) machine: ONNX Runtime on every core starves its renderer, which then
-            // paints live progress in bursts. One thread leaves it a core, as a browser on another machine would have.
-            configure: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WebDiffusion:CpuThreads"] = "1" }));
+            configure: builder => builder.Configuration.AddInMemoryCollection(configuration));
         using (var select = await Server.Client.PostAsJsonAsync("api/models/select", new { name = ModelName }))
         {
             select.EnsureSuccessStatusCode();
@@ -75,7 +86,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

@@ -5,6 +5,9 @@ import type {
   ImageInfo,
   JobCreated,
   JobInfo,
+  ModelPull,
+  ModelPullRequest,
+  ModelPullsResponse,
   ModelsResponse,
   Paged,
   PngInfoResponse,
@@ -19,6 +22,9 @@ export const api = {
   models: () => http.get<ModelsResponse>('/api/models'),
   refreshModels: () => http.post<ModelsResponse>('/api/models/refresh'),
   selectModel: (name: string) => http.post<unknown>('/api/models/select', { name }),
+  /** Starts a background download from the hub (202 with the pull; 400 bad repo/revision/name; 409 name busy). */
+  pullModel: (body: ModelPullRequest) => http.post<ModelPull>('/api/models/pull', body),
+  modelPulls: () => http.get<ModelPullsResponse>('/api/models/pulls'),
   samplers: () => http.get<SamplerInfo[]>('/api/samplers'),
   schedulers: () => http.get<SchedulerInfo[]>('/api/schedulers'),
   /** Counts as generation does; a negative prompt is not split on AND (A1111's negative is not composable). */

@@ -167,3 +167,36 @@ export interface FinishedEvent {
   error: string | null
   imageIds: string[]
 }
+
+/** The life of a model pull (GET /api/models/pulls). */
+export type ModelPullState = 'queued' | 'running' | 'completed' | 'failed'
+
+/** One background pull of a diffusers ONNX model from the Hugging Face hub (or a mirror). */
+export interface ModelPull {
+  id: string
+  repo: string
+  revision: string
+  name: string
+  state: ModelPullState
+  /** File being fetched (repo path) and its 1-based index among fileCount; null before the listing. */
+  file: string | null
+  fileIndex: number | null
+  fileCount: number | null
+  bytesDone: number | null
+  bytesTotal: number | null
+  bytesPerSecond: number | null
+  etaSeconds: number | null
+  error: string | null
+  startedAt: string
+  finishedAt: string | null
+}
+
+export interface ModelPullsResponse {
+  pulls: ModelPull[]
+}
+
+export interface ModelPullRequest {
+  repo: string
+  revision?: string
+  name?: string
+}
