@@ -46,5 +46,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.test.ts'],
+    // Mounting the whole app in jsdom takes seconds on a loaded 2-core CI machine; 5 s (the default) is too tight.
+    testTimeout: 30_000,
   },
 })
