@@ -48,6 +48,8 @@ public static class ModelEndpoints
             precision = m.Precision.ToWireName(),
             sdVersion = m.SdVersion.ToWireName(),
             predictionType = m.PredictionType.ToWireName(),
+            latentScale = m.LatentScale,
+            textHiddenSize = m.TextHiddenSize,
             inpainting = m.IsInpainting,
             error = m.Error,
         }),

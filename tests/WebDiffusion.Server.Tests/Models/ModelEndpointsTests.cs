@@ -40,6 +40,8 @@ public class ModelEndpointsTests
         Assert.Equal("fp32", demo.GetProperty("precision").GetString());
         Assert.Equal("unknown", demo.GetProperty("sdVersion").GetString());
         Assert.Equal("epsilon", demo.GetProperty("predictionType").GetString());
+        Assert.Equal(0.18215, demo.GetProperty("latentScale").GetDouble(), 5);
+        Assert.Equal(32, demo.GetProperty("textHiddenSize").GetInt32()); // the tiny kit's CLIP width
         Assert.True(demo.GetProperty("inpainting").GetBoolean());
         Assert.Contains("unet", demo.GetProperty("components").EnumerateArray().Select(c => c.GetString()));
 
