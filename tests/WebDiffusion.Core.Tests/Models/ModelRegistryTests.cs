@@ -41,6 +41,24 @@ public class ModelRegistryTests
         Assert.Equal("c-inpaint", registry.Find("c-inpaint")!.Name);
     }
 
+    [Fact]
+    public void Version_and_latent_scale_follow_the_folder_xl_by_its_second_encoder_and_an_explicit_scaling_factor_first()
+    {
+        using var folders = new ModelTestFolders();
+        var xl = folders.Write("a-xl", TinyModelVariant.Fp32);
+        Directory.CreateDirectory(Path.Combine(xl, "text_encoder_2"));
+        var scaled = folders.Write("b-scaled", TinyModelVariant.Fp32);
+        File.WriteAllText(Path.Combine(scaled, "vae_decoder", "config.json"), """{"scaling_factor": 0.5, "latent_channels": 4}""");
+        var hinted = folders.Write("c-hinted", TinyModelVariant.Fp32);
+        File.WriteAllText(Path.Combine(hinted, "model_index.json"), """{"_webdiffusion": {"sd_version": "2.x"}}""");
+
+        var models = new ModelRegistry(folders.ModelsDir, folders.DataDir).Refresh().Models;
+
+        Assert.Equal((SdVersion.Xl, 0.13025f), (models[0].SdVersion, models[0].LatentScale));
+        Assert.Equal((SdVersion.Unknown, 0.5f), (models[1].SdVersion, models[1].LatentScale));
+        Assert.Equal((SdVersion.Sd2, 0.18215f), (models[2].SdVersion, models[2].LatentScale));
+    }
+
     [Theory]
     [InlineData("offset", "not a byte count")]
     [InlineData("location", "external weights file name inside the model folder")]
