@@ -15,7 +15,7 @@ public sealed class UserSettingsStore(WebDiffusionPaths paths)
         ["defaultWidth"] = [JsonValueKind.Number],
         ["defaultHeight"] = [JsonValueKind.Number],
         ["defaultCfgScale"] = [JsonValueKind.Number],
-        ["saveImages"] = [JsonValueKind.True, JsonValueKind.False],
+        ["saveImages"] = [JsonValueKind.True, JsonValueKind.False], // written by earlier UIs; outputs are always kept
         ["theme"] = [JsonValueKind.String],
         ["language"] = [JsonValueKind.String],
     };

@@ -92,7 +92,6 @@ export interface AppSettings {
   defaultWidth: number
   defaultHeight: number
   defaultCfgScale: number
-  saveImages: boolean
   theme: ThemeSetting
   language: LanguageSetting
 }

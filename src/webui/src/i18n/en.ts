@@ -229,7 +229,7 @@ const en = {
   settings: {
     title: 'Settings',
     defaults: 'Defaults for new generations',
-    saveImages: 'Save generated images',
+    outputsKept: 'Every generated image is kept in data/outputs and in the gallery; delete from the gallery what you do not want.',
     theme: 'Theme',
     themes: {
       dark: 'Dark',

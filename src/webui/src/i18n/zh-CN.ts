@@ -231,7 +231,7 @@ const zhCN: MessageSchema = {
   settings: {
     title: '设置',
     defaults: '新生成任务的默认值',
-    saveImages: '保存生成的图片',
+    outputsKept: '每张生成的图片都会保存在 data/outputs 和图库中；不需要的图片请在图库中删除。',
     theme: '主题',
     themes: {
       dark: '深色',

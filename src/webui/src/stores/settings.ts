@@ -14,7 +14,6 @@ export const DEFAULT_SETTINGS: AppSettings = {
   defaultWidth: 512,
   defaultHeight: 512,
   defaultCfgScale: 7,
-  saveImages: true,
   theme: 'auto',
   language: 'auto',
 }
@@ -38,7 +37,6 @@ function pickKnown(source: unknown): Partial<AppSettings> {
   if (h !== undefined) out.defaultHeight = h
   const cfg = numb('defaultCfgScale')
   if (cfg !== undefined) out.defaultCfgScale = cfg
-  if (typeof s.saveImages === 'boolean') out.saveImages = s.saveImages
   const theme = str('theme')
   if (theme === 'dark' || theme === 'light' || theme === 'auto') out.theme = theme
   const lang = str('language')
