@@ -325,8 +325,8 @@ public sealed class JobStore
     }
 
     private static ImageRecord ReadImage(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt32(5), r.GetInt32(6),
-        r.GetString(7), r.GetString(8), ParseTime(r.GetString(9)));
+        r.GetString(0), r.GetString(1) is { Length: > 0 } jobId ? jobId : null, r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt32(5), r.GetInt32(6),
+        r.GetString(7), r.GetString(8), ParseTime(r.GetString(9)), r.GetString(10));
 
     private static DateTimeOffset ParseTime(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 }
