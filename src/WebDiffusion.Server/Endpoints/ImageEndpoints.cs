@@ -16,7 +16,7 @@ public static class ImageEndpoints
             var (items, total) = store.SearchImages(ClientIdentity.Owner(context), query, p, size);
             return Results.Ok(new
             {
-                items = items.Select(i => new { id = i.Id, jobId = i.JobId, seed = i.Seed, width = i.Width, height = i.Height, prompt = i.Prompt, createdAt = i.CreatedAt, infotext = i.Infotext }),
+                items = items.Select(i => new { id = i.Id, jobId = i.JobId, seed = i.Seed, width = i.Width, height = i.Height, prompt = i.Prompt, createdAt = i.CreatedAt, infotext = i.Infotext, kind = i.Kind }),
                 total,
             });
         });

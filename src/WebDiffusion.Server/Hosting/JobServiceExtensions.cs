@@ -19,6 +19,7 @@ public static class JobServiceExtensions
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<LiveProgress>();
         services.AddSingleton<OutputWriter>();
+        services.AddSingleton<OutputReconciler>();
         services.AddSingleton<JobService>();
         services.AddSingleton<JobCompletions>();
         services.AddSingleton<JobRequestParser>();

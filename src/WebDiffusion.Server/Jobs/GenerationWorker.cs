@@ -4,8 +4,9 @@ namespace WebDiffusion.Server.Jobs;
 
 /// <summary>
 /// Runs queued jobs one at a time: each job's failure is contained (logged, stored, reported) and the worker goes on.
-/// On start-up it recovers the journal (running → interrupted, queued → re-queued in order). On shutdown the running
-/// job is interrupted, keeping its finished images.
+/// On start-up it recovers the journal (running → interrupted, queued → re-queued in order), removes temporary files
+/// and reconciles the image index with the files on disk (<see cref="OutputReconciler"/>). On shutdown the running job
+/// is interrupted, keeping its finished images.
 /// </summary>
 public sealed class GenerationWorker(
     JobStore store,
@@ -13,6 +14,7 @@ public sealed class GenerationWorker(
     RunningJobs running,
     IJobExecutor executor,
     OutputWriter outputs,
+    OutputReconciler reconciler,
     IJobEvents events,
     LiveProgress live,
     JobCompletions completions,
@@ -20,17 +22,20 @@ public sealed class GenerationWorker(
 {
     private static readonly TimeSpan StepEventInterval = TimeSpan.FromMilliseconds(100);
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var cleaned = outputs.CleanTemporaryFiles();
         var queued = store.Recover();
+        logger.LogInformation("Job journal recovered: {Queued} queued job(s) resumed, {Temp} temporary file(s) removed", queued.Count, cleaned);
+
+        // After Recover: a job the crash interrupted now has its end time, so its unindexed files can be tied to it.
+        await reconciler.ReconcileAsync(cancellationToken).ConfigureAwait(false);
         foreach (var id in queued)
         {
             queue.Enqueue(id);
         }
 
-        logger.LogInformation("Job journal recovered: {Queued} queued job(s) resumed, {Temp} temporary file(s) removed", queued.Count, cleaned);
-        return base.StartAsync(cancellationToken);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

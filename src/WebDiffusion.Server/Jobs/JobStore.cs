@@ -141,8 +141,8 @@ public sealed class JobStore
     {
         ArgumentNullException.ThrowIfNull(image);
         using var connection = Open();
-        Execute(connection, "INSERT INTO images(id, job_id, owner, path, seed, width, height, prompt, infotext, created_at) VALUES ($id,$job,$owner,$path,$seed,$w,$h,$prompt,$info,$now)",
-            ("$id", image.Id), ("$job", image.JobId), ("$owner", image.Owner), ("$path", image.RelativePath), ("$seed", image.Seed),
+        Execute(connection, "INSERT INTO images(id, job_id, owner, path, seed, width, height, prompt, infotext, created_at, kind) VALUES ($id,$job,$owner,$path,$seed,$w,$h,$prompt,$info,$now,$kind)",
+            ("$id", image.Id), ("$job", image.JobId ?? string.Empty), ("$kind", image.Kind), ("$owner", image.Owner), ("$path", image.RelativePath), ("$seed", image.Seed),
             ("$w", image.Width), ("$h", image.Height), ("$prompt", image.Prompt), ("$info", image.Infotext), ("$now", image.CreatedAt.ToString("O", CultureInfo.InvariantCulture)));
     }
 
@@ -150,7 +150,7 @@ public sealed class JobStore
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, job_id, owner, path, seed, width, height, prompt, infotext, created_at FROM images WHERE id = $id";
+        command.CommandText = "SELECT id, job_id, owner, path, seed, width, height, prompt, infotext, created_at, kind FROM images WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadImage(reader) : null;
@@ -176,7 +176,7 @@ public sealed class JobStore
 
         var total = Convert.ToInt32(Scalar(connection, "SELECT count(*) FROM images i " + where, [.. parameters]), CultureInfo.InvariantCulture);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT i.id, i.job_id, i.owner, i.path, i.seed, i.width, i.height, i.prompt, i.infotext, i.created_at FROM images i " + where + " ORDER BY i.rowid DESC LIMIT $limit OFFSET $offset";
+        command.CommandText = "SELECT i.id, i.job_id, i.owner, i.path, i.seed, i.width, i.height, i.prompt, i.infotext, i.created_at, i.kind FROM images i " + where + " ORDER BY i.rowid DESC LIMIT $limit OFFSET $offset";
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -208,6 +208,47 @@ public sealed class JobStore
         }
 
         return paths;
+    }
+
+    /// <summary>Removes the rows of <paramref name="relativePaths"/> in one transaction; returns how many rows went.</summary>
+    public int DeleteImagesByPath(IReadOnlyCollection<string> relativePaths)
+    {
+        ArgumentNullException.ThrowIfNull(relativePaths);
+        if (relativePaths.Count == 0)
+        {
+            return 0;
+        }
+
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM images WHERE path = $path";
+        var path = command.Parameters.Add("$path", SqliteType.Text);
+        var removed = 0;
+        foreach (var relative in relativePaths)
+        {
+            path.Value = relative;
+            removed += command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return removed;
+    }
+
+    /// <summary>
+    /// The job (id, owner) that was running at <paramref name="time"/> and wrote to the <paramref name="img2img"/> folder
+    /// or the txt2img one; null when none was. Jobs run one at a time, so at most one job's run covers an instant.
+    /// </summary>
+    public (string Id, string Owner)? FindJobRunningAt(DateTimeOffset time, bool img2img)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, owner FROM jobs WHERE started_at IS NOT NULL AND started_at <= $t AND (finished_at IS NULL OR finished_at >= $t) "
+            + (img2img ? "AND mode = 'img2img'" : "AND mode <> 'img2img'") + " ORDER BY seq DESC LIMIT 1";
+        command.Parameters.AddWithValue("$t", time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
     /// <summary>Turns free text into a safe FTS5 query: each word quoted, all words required.</summary>
@@ -284,8 +325,8 @@ public sealed class JobStore
     }
 
     private static ImageRecord ReadImage(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt32(5), r.GetInt32(6),
-        r.GetString(7), r.GetString(8), ParseTime(r.GetString(9)));
+        r.GetString(0), r.GetString(1) is { Length: > 0 } jobId ? jobId : null, r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt32(5), r.GetInt32(6),
+        r.GetString(7), r.GetString(8), ParseTime(r.GetString(9)), r.GetString(10));
 
     private static DateTimeOffset ParseTime(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 }

@@ -5,8 +5,10 @@ using WebDiffusion.Server.Hosting;
 namespace WebDiffusion.Server.Jobs;
 
 /// <summary>
-/// Saves images in A1111's layout: <c>outputs/txt2img-images/YYYY-MM-DD/00000-&lt;seed&gt;.png</c> (img2img-images, extras-images).
-/// Each file is written to a temporary name, flushed, then renamed, so no reader ever sees half a PNG.
+/// Saves images in A1111's layout: <c>outputs/txt2img-images/YYYY-MM-DD/00000-&lt;seed&gt;.png</c> (and img2img-images);
+/// Extras go to <c>outputs/extras-images/00000.png</c> with no date folder and no seed (A1111 saves them with
+/// <c>no_prompt</c> and <c>short_filename</c>). Each file is written to a temporary name, flushed to disk, then renamed,
+/// so no reader ever sees half a PNG.
 /// </summary>
 public sealed partial class OutputWriter(WebDiffusionPaths paths, TimeProvider time)
 {
@@ -16,21 +18,20 @@ public sealed partial class OutputWriter(WebDiffusionPaths paths, TimeProvider t
     public async Task<string> SaveAsync(string mode, long seed, byte[] png, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(png);
-        var category = mode switch
-        {
-            "img2img" => "img2img-images",
-            "extras" => "extras-images",
-            _ => "txt2img-images",
-        };
-        var date = time.GetLocalNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var folder = Path.Combine(paths.OutputsDir, category, date);
+        var category = CategoryOf(mode);
+        var extras = category == ExtrasFolder;
+        var folder = extras
+            ? Path.Combine(paths.OutputsDir, category)
+            : Path.Combine(paths.OutputsDir, category, time.GetLocalNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
         string fullPath;
         FileStream stream;
         lock (_gate)
         {
             var number = NextNumber(folder);
-            fullPath = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{number:D5}-{seed}.png"));
+            fullPath = Path.Combine(folder, extras
+                ? string.Create(CultureInfo.InvariantCulture, $"{number:D5}.png")
+                : string.Create(CultureInfo.InvariantCulture, $"{number:D5}-{seed}.png"));
             // Reserve the final name's number by creating the temp file while holding the lock.
             stream = new FileStream(fullPath + ".tmp", FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
         }
@@ -45,6 +46,17 @@ public sealed partial class OutputWriter(WebDiffusionPaths paths, TimeProvider t
         File.Move(fullPath + ".tmp", fullPath, overwrite: false);
         return Path.GetRelativePath(paths.OutputsDir, fullPath);
     }
+
+    /// <summary>The folder of Extras outputs, directly under the outputs folder.</summary>
+    public const string ExtrasFolder = "extras-images";
+
+    /// <summary>The folder under outputs/ that images of <paramref name="mode"/> (txt2img, img2img, extras) go to.</summary>
+    public static string CategoryOf(string mode) => mode switch
+    {
+        "img2img" => "img2img-images",
+        "extras" => ExtrasFolder,
+        _ => "txt2img-images",
+    };
 
     /// <summary>Resolves a stored relative path to a full path inside the outputs folder, or null if it escapes it.</summary>
     public string? Resolve(string relativePath)

@@ -9,9 +9,11 @@ namespace WebDiffusion.Server.SdApi;
 
 /// <summary>
 /// Upscales Extras images one request at a time (like A1111's queue lock, so parallel calls cannot multiply memory use),
-/// saves every result under <c>outputs/extras-images</c>, and returns the PNGs with A1111's <c>html_info</c>.
+/// saves every result under <c>outputs/extras-images</c> (written atomically by <see cref="OutputWriter"/>) and records it
+/// in the image index with its owner (kind <see cref="ImageKind.Extras"/>, no job, empty prompt, A1111's postprocessing
+/// text as infotext), and returns the PNGs with A1111's <c>html_info</c>.
 /// </summary>
-public sealed class ExtrasProcessor(OutputWriter outputs, IOptions<GenerationLimits> limits, ILogger<ExtrasProcessor> logger) : IDisposable
+public sealed class ExtrasProcessor(OutputWriter outputs, JobStore store, IOptions<GenerationLimits> limits, ILogger<ExtrasProcessor> logger) : IDisposable
 {
     /// <summary>Largest side of any image Extras produces.</summary>
     public const int MaxOutputSide = 8192;
@@ -35,12 +37,16 @@ public sealed class ExtrasProcessor(OutputWriter outputs, IOptions<GenerationLim
             : (plan, null);
     }
 
-    /// <summary>Runs the planned upscales in order; returns the PNGs and A1111's html_info of the last one, or a problem.</summary>
+    /// <summary>
+    /// Runs the planned upscales in order for <paramref name="owner"/>; returns the PNGs and A1111's html_info of the
+    /// last one, or a problem.
+    /// </summary>
     public async Task<(IReadOnlyList<byte[]> Images, string HtmlInfo, ExtrasProblem? Problem)> ProcessAsync(
-        IReadOnlyList<(ExtrasImageInput Input, ExtrasPlan Plan)> items, ExtrasParameters parameters, CancellationToken cancellationToken)
+        IReadOnlyList<(ExtrasImageInput Input, ExtrasPlan Plan)> items, ExtrasParameters parameters, string owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(owner);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -55,9 +61,13 @@ public sealed class ExtrasProcessor(OutputWriter outputs, IOptions<GenerationLim
                     return ([], string.Empty, problem);
                 }
 
+                // Once the upscale is done the result is kept: saving and indexing are not torn by a dropped request.
                 var saved = await outputs.SaveAsync("extras", 0, png!, CancellationToken.None).ConfigureAwait(false);
-                logger.LogInformation("Extras: {Name} {Width}x{Height} -> {OutWidth}x{OutHeight} ({Upscaler}) saved as {Path}",
-                    input.Name, input.Header.Width, input.Header.Height, plan.Width, plan.Height, parameters.Upscaler, saved);
+                var id = Guid.NewGuid().ToString("N");
+                store.AddImage(new ImageRecord(
+                    id, null, owner, saved, 0, plan.Width, plan.Height, string.Empty, plan.InfoText, DateTimeOffset.UtcNow, ImageKind.Extras));
+                logger.LogInformation("Extras: {Name} {Width}x{Height} -> {OutWidth}x{OutHeight} ({Upscaler}) saved as image {Id} for {Owner}",
+                    input.Name, input.Header.Width, input.Header.Height, plan.Width, plan.Height, parameters.Upscaler, id, owner);
                 results.Add(png!);
                 info = plan.InfoText;
             }

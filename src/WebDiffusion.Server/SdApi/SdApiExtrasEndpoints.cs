@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using WebDiffusion.Server.Security;
 
 namespace WebDiffusion.Server.SdApi;
 
@@ -13,9 +14,9 @@ public static class SdApiExtrasEndpoints
     public static IEndpointRouteBuilder MapSdApiExtrasEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/sdapi/v1/extra-single-image", SingleAsync)
-            .WithSummary("Upscale one image (None, Lanczos, Nearest); the result is also saved under outputs/extras-images");
+            .WithSummary("Upscale one image (None, Lanczos, Nearest); the result is also saved under outputs/extras-images and listed in /api/images");
         endpoints.MapPost("/sdapi/v1/extra-batch-images", BatchAsync)
-            .WithSummary("Upscale several images; each result is also saved under outputs/extras-images");
+            .WithSummary("Upscale several images; each result is also saved under outputs/extras-images and listed in /api/images");
         return endpoints;
     }
 
@@ -85,6 +86,6 @@ public static class SdApiExtrasEndpoints
             planned.Add((input!, plan!));
         }
 
-        return await processor.ProcessAsync(planned, parameters!, context.RequestAborted).ConfigureAwait(false);
+        return await processor.ProcessAsync(planned, parameters!, ClientIdentity.Owner(context), context.RequestAborted).ConfigureAwait(false);
     }
 }

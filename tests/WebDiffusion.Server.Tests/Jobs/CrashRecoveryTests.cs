@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
 using WebDiffusion.Core.Imaging.Png;
 using WebDiffusion.Server.Tests.Infrastructure;
 
@@ -12,15 +14,16 @@ public sealed class CrashRecoveryTests : IDisposable
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("wd-crash-");
 
     [Fact]
-    public async Task After_sigkill_the_running_job_is_interrupted_queued_jobs_run_and_no_png_is_half_written()
+    public async Task After_sigkill_the_running_job_is_interrupted_queued_jobs_run_no_png_is_half_written_and_files_equal_the_index()
     {
         DemoModel.Write(_root.FullName);
         var port = FreePort();
+        var outputs = Path.Combine(_root.FullName, "data", "outputs");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
         string longJob;
         string[] queued;
-        using (var first = StartServer(port))
+        using (var first = StartServer(port, new ConcurrentQueue<string>()))
         {
             try
             {
@@ -31,7 +34,7 @@ public sealed class CrashRecoveryTests : IDisposable
                     await JobApi.SubmitAsync(client, JobApi.Tiny(prompt: "after two", steps: 2)),
                 ];
                 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-                while ((await JobApi.GetAsync(client, longJob)).GetProperty("imageIds").GetArrayLength() < 2)
+                while ((await JobApi.GetAsync(client, longJob)).GetProperty("imageIds").GetArrayLength() < 3)
                 {
                     Assert.True(DateTime.UtcNow < deadline, "the long job never saved an image");
                     await Task.Delay(20);
@@ -44,14 +47,43 @@ public sealed class CrashRecoveryTests : IDisposable
             }
         }
 
-        using (var second = StartServer(port))
+        // Right after the kill, before any recovery: every file under a final .png name is whole.
+        var pngsAfterKill = Directory.GetFiles(outputs, "*.png", SearchOption.AllDirectories);
+        Assert.True(pngsAfterKill.Length >= 3);
+        foreach (var file in pngsAfterKill)
+        {
+            var png = PngDecoder.Decode(await File.ReadAllBytesAsync(file));
+            Assert.True(png.Image.Width == 128 && png.Image.Height == 128, file);
+        }
+
+        // What a crash can leave besides: a torn temporary file, a PNG renamed but never indexed (the process died
+        // before AddImage), and an index row whose file is gone (deleted by hand).
+        var indexedAtKill = IndexedImages();
+        var kept = pngsAfterKill.Where(f => indexedAtKill.ContainsKey(Path.GetRelativePath(outputs, f))).Order(StringComparer.Ordinal).ToList();
+        Assert.True(kept.Count >= 2, "at least two images were indexed before the kill");
+        var folder = Path.GetDirectoryName(kept[0])!;
+        var whole = await File.ReadAllBytesAsync(kept[0]);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "09998-1.png.tmp"), whole[..(whole.Length / 2)]);
+        var unindexed = Path.Combine(folder, "09999-424242.png");
+        await File.WriteAllBytesAsync(unindexed, whole);
+        File.Delete(kept[^1]);
+
+        // The kill itself may have left a .tmp or a renamed-but-unindexed PNG too: the expected counts include them.
+        var temporaries = Directory.GetFiles(outputs, "*.tmp", SearchOption.AllDirectories).Length;
+        var pngs = Directory.GetFiles(outputs, "*.png", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(outputs, f)).ToHashSet(StringComparer.Ordinal);
+        var toAdd = pngs.Count(p => !indexedAtKill.ContainsKey(p));
+        var toRemove = indexedAtKill.Keys.Count(p => !pngs.Contains(p));
+        Assert.True(temporaries >= 1 && toAdd >= 1 && toRemove == 1);
+
+        var log = new ConcurrentQueue<string>();
+        using (var second = StartServer(port, log))
         {
             try
             {
                 await WaitHealthyAsync(client);
                 var interrupted = await JobApi.GetAsync(client, longJob);
                 Assert.Equal("interrupted", interrupted.GetProperty("state").GetString());
-                Assert.True(interrupted.GetProperty("imageIds").GetArrayLength() >= 2, "images saved before the crash are kept");
+                Assert.True(interrupted.GetProperty("imageIds").GetArrayLength() >= 3, "images saved before the crash are kept");
                 foreach (var id in queued)
                 {
                     var job = await JobApi.WaitAsync(client, id, TimeSpan.FromSeconds(60));
@@ -65,12 +97,18 @@ public sealed class CrashRecoveryTests : IDisposable
             }
         }
 
-        var outputs = Path.Combine(_root.FullName, "data", "outputs");
+        Assert.Contains(log, l => l.Contains($"{temporaries} temporary file(s) removed", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains($"{toAdd} unindexed file(s) added, {toRemove} row(s) without a file removed, 0 unreadable", StringComparison.Ordinal));
         Assert.Empty(Directory.GetFiles(outputs, "*.tmp", SearchOption.AllDirectories));
-        foreach (var file in Directory.GetFiles(outputs, "*.png", SearchOption.AllDirectories))
+
+        // Files on disk = the index, both ways; the unindexed file was claimed by the job that was running.
+        var onDisk = Directory.GetFiles(outputs, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(outputs, f)).Order(StringComparer.Ordinal).ToList();
+        var indexed = IndexedImages();
+        Assert.Equal(onDisk, indexed.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(longJob, indexed[Path.GetRelativePath(outputs, unindexed)]);
+        foreach (var file in onDisk)
         {
-            var png = PngDecoder.Decode(await File.ReadAllBytesAsync(file));
-            Assert.True(png.Image.Width > 0, file);
+            Assert.True(PngDecoder.Decode(await File.ReadAllBytesAsync(Path.Combine(outputs, file))).Image.Width > 0, file);
         }
     }
 
@@ -85,7 +123,23 @@ public sealed class CrashRecoveryTests : IDisposable
         }
     }
 
-    private Process StartServer(int port)
+    private Dictionary<string, string> IndexedImages()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_root.FullName, "data", "webdiffusion.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT path, job_id FROM images";
+        using var reader = command.ExecuteReader();
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            paths.Add(reader.GetString(0), reader.GetString(1));
+        }
+
+        return paths;
+    }
+
+    private Process StartServer(int port, ConcurrentQueue<string> log)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "WebDiffusion.Server.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -101,7 +155,13 @@ public sealed class CrashRecoveryTests : IDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                log.Enqueue(line);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

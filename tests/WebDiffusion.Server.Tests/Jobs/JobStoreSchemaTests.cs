@@ -20,20 +20,43 @@ public sealed class JobStoreSchemaTests : IDisposable
         var store = new JobStore(Paths);
         store.Insert("local", "txt2img", "{}");
 
-        Assert.Equal(1, JobStoreSchema.CurrentVersion);
+        Assert.Equal(2, JobStoreSchema.CurrentVersion);
         Assert.Equal(JobStoreSchema.CurrentVersion, ReadVersion());
     }
 
     [Fact]
     public void A_journal_from_before_versioning_is_stamped_and_keeps_its_jobs()
     {
-        var job = new JobStore(Paths).Insert("local", "txt2img", """{"prompt":"kept"}""");
-        SetVersion(0); // what every file written before versioning carries
+        WriteVersion1(); // the layout every file written before versioning has
+        SetVersion(0); // and the version it carries
 
         var reopened = new JobStore(Paths);
 
         Assert.Equal(JobStoreSchema.CurrentVersion, ReadVersion());
-        Assert.Equal("""{"prompt":"kept"}""", reopened.Get(job.Id)?.RequestJson);
+        Assert.Equal("""{"prompt":"old"}""", reopened.Get("j1")?.RequestJson);
+        Assert.Equal(ImageKind.Generated, reopened.GetImage("i1")?.Kind);
+    }
+
+    [Fact]
+    public void A_version_1_journal_with_data_is_migrated_and_keeps_its_jobs_and_images()
+    {
+        WriteVersion1();
+        Assert.Equal(1, ReadVersion());
+
+        var store = new JobStore(Paths);
+
+        Assert.Equal(2, ReadVersion());
+        Assert.Equal("""{"prompt":"old"}""", store.Get("j1")?.RequestJson);
+        Assert.Equal(["i1"], store.Get("j1")!.ImageIds);
+        var image = store.GetImage("i1")!;
+        Assert.Equal(("j1", "bob", 7L, 64, 48, ImageKind.Generated), (image.JobId, image.Owner, image.Seed, image.Width, image.Height, image.Kind));
+        Assert.Equal("i1", Assert.Single(store.SearchImages("bob", "lighthouse", 1, 10).Items).Id);
+
+        // The new column takes new rows: an Extras image with no job.
+        store.AddImage(new ImageRecord("i2", null, "bob", "extras-images/00000.png", 0, 8, 8, string.Empty, "Postprocess upscaler: Nearest", DateTimeOffset.UtcNow, ImageKind.Extras));
+        var extras = store.GetImage("i2")!;
+        Assert.Equal((null, ImageKind.Extras), (extras.JobId, extras.Kind));
+        Assert.Equal("i2", Assert.Single(store.SearchImages("bob", "Nearest", 1, 10).Items).Id);
     }
 
     [Fact]
@@ -80,6 +103,21 @@ public sealed class JobStoreSchemaTests : IDisposable
     {
         SqliteConnection.ClearAllPools();
         _dir.Delete(recursive: true);
+    }
+
+    /// <summary>A version-1 journal (as written by the build before step 2) with one job and its image.</summary>
+    private void WriteVersion1()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        JobStoreSchema.Migrate(connection, DatabasePath, targetVersion: 1);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO jobs(id, owner, mode, request, state, created_at) VALUES ('j1', 'bob', 'txt2img', '{"prompt":"old"}', 'Done', '2024-07-27T10:00:00.0000000+00:00');
+            INSERT INTO images(id, job_id, owner, path, seed, width, height, prompt, infotext, created_at)
+              VALUES ('i1', 'j1', 'bob', 'txt2img-images/2024-07-27/00000-7.png', 7, 64, 48, 'a lighthouse', 'a lighthouse, Seed: 7', '2024-07-27T10:00:01.0000000+00:00');
+            """;
+        command.ExecuteNonQuery();
     }
 
     private int ReadVersion()

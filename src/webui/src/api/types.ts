@@ -67,13 +67,15 @@ export interface Paged<T> {
 
 export interface ImageInfo {
   id: string
-  jobId?: string
+  /** null for Extras results and files no job claimed. */
+  jobId?: string | null
   seed?: number
   width?: number
   height?: number
   prompt?: string
   createdAt?: string
   infotext?: string
+  kind?: 'generated' | 'extras'
 }
 
 export interface PngInfoResponse {
