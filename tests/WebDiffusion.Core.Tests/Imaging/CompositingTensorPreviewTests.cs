@@ -82,6 +82,20 @@ public class CompositingTensorPreviewTests
         Assert.Throws<ArgumentException>(() => new CheapLatentPreviewer().Render(latent, 4, 2, 2, preview));
     }
 
+    [Theory]
+    // overlay RGBA, destination RGBA, expected (Porter–Duff "over", worked by hand: αo = αs + αd(1 − αs), C = (Cs·αs + Cd·αd(1 − αs)) / αo)
+    [InlineData(new byte[] { 10, 20, 30, 255 }, new byte[] { 200, 100, 0, 255 }, new byte[] { 10, 20, 30, 255 })]
+    [InlineData(new byte[] { 10, 20, 30, 0 }, new byte[] { 200, 100, 0, 255 }, new byte[] { 200, 100, 0, 255 })]
+    [InlineData(new byte[] { 255, 0, 0, 128 }, new byte[] { 0, 0, 255, 255 }, new byte[] { 128, 0, 127, 255 })]
+    [InlineData(new byte[] { 255, 0, 0, 128 }, new byte[] { 0, 0, 255, 128 }, new byte[] { 170, 0, 85, 192 })]
+    [InlineData(new byte[] { 9, 9, 9, 0 }, new byte[] { 7, 7, 7, 0 }, new byte[] { 0, 0, 0, 0 })]
+    public void Over_composites_like_porter_duff(byte[] overlay, byte[] destination, byte[] expected)
+    {
+        var dst = new RgbaImage(1, 1, (byte[])destination.Clone());
+        AlphaCompositor.Over(dst, new RgbaImage(1, 1, overlay));
+        Assert.Equal(expected, dst.Pixels);
+    }
+
     [Fact]
     public void Paste_with_mask_blends_by_mask_value()
     {
