@@ -225,6 +225,44 @@ public class EditingAndQueueTests(BrowserFixture fixture, ITestOutputHelper outp
         Assert.Empty(errors);
     });
 
+    [Fact]
+    public async Task Png_info_to_txt2img_fills_the_hires_sampler_and_prompts_and_warns_about_an_unknown_checkpoint() => await fixture.WithPageAsync(nameof(Png_info_to_txt2img_fills_the_hires_sampler_and_prompts_and_warns_about_an_unknown_checkpoint), async (page, errors) =>
+    {
+        const string infotext = "a harbour at noon\nNegative prompt: fog\nSteps: 12, Sampler: Euler, CFG scale: 6, Seed: 99, Size: 64x64, " +
+            "Model hash: 0123abcdef, Model: sd_xl_missing_model, Denoising strength: 0.45, Hires upscale: 2, Hires upscaler: Latent, " +
+            "Hires sampler: Euler a, Hires prompt: \"a harbour at noon, crisp rigging\", Hires negative prompt: \"fog, blur\"";
+        var png = PngEncoder.Encode(Pattern(64, 64), new PngEncoderOptions { Texts = [new("parameters", infotext)] });
+        await fixture.OpenAppAsync(page);
+        await page.GetByTestId("tab-pnginfo").ClickAsync();
+        var info = page.Panel("pnginfo");
+        await info.GetByTestId("pnginfo-input").SetInputFilesAsync(new FilePayload { Name = "hires.png", MimeType = "image/png", Buffer = png });
+        await Assertions.Expect(info.GetByTestId("pnginfo-output")).ToContainTextAsync("Hires sampler: Euler a");
+        await info.GetByTestId("send-to-txt2img").ClickAsync();
+
+        var txt = page.Panel("txt2img");
+        await Assertions.Expect(txt.GetByTestId("prompt")).ToHaveValueAsync("a harbour at noon");
+        await Assertions.Expect(txt.GetByTestId("hires-prompt")).ToHaveValueAsync("a harbour at noon, crisp rigging");
+        await Assertions.Expect(txt.GetByTestId("hires-negative-prompt")).ToHaveValueAsync("fog, blur");
+        await Assertions.Expect(txt.GetByTestId("hires-sampler")).ToContainTextAsync("Euler a");
+        // The checkpoint it names is not here: the selection stays, and a warning names the missing one.
+        await Assertions.Expect(page.Locator(".n-message")).ToContainTextAsync("sd_xl_missing_model");
+        await Assertions.Expect(page.GetByTestId("checkpoint-select")).ToContainTextAsync(BrowserFixture.ModelName);
+
+        // Generating sends the hires pass's own sampler and prompts.
+        await txt.SetFieldAsync("hires-steps", 2);
+        var submitted = page.WaitForRequestAsync(r => r.Method == "POST" && r.Url.EndsWith("/api/jobs", StringComparison.Ordinal));
+        await txt.GetByTestId("generate").ClickAsync();
+        using var body = JsonDocument.Parse((await submitted).PostData ?? "{}");
+        Assert.Equal("Euler a", body.RootElement.GetProperty("hr_sampler_name").GetString());
+        Assert.Equal("a harbour at noon, crisp rigging", body.RootElement.GetProperty("hr_prompt").GetString());
+        Assert.Equal("fog, blur", body.RootElement.GetProperty("hr_negative_prompt").GetString());
+        Assert.Equal("done", await txt.WaitForJobEndAsync());
+        var infotextShown = txt.GetByTestId("infotext");
+        await Assertions.Expect(infotextShown).ToContainTextAsync("Hires prompt");
+        await Assertions.Expect(infotextShown).ToContainTextAsync("Hires sampler: Euler a");
+        Assert.Empty(errors);
+    });
+
     /// <summary>A picture with a different colour at every pixel, so any change shows.</summary>
     private static RgbaImage Pattern(int width, int height)
     {
