@@ -123,6 +123,9 @@ export interface GenerationRequest {
   hr_second_pass_steps?: number
   hr_resize_x?: number
   hr_resize_y?: number
+  hr_sampler_name?: string
+  hr_prompt?: string
+  hr_negative_prompt?: string
   denoising_strength?: number
   init_images?: string[]
   mask?: string

@@ -8,6 +8,8 @@ let serverTokenizer: boolean | null = null
 export function useTokenCount(text: Ref<string>, delayMs = 300, negative = false) {
   const count = ref(estimateTokens(text.value))
   const estimated = ref(serverTokenizer !== true)
+  /** The server's chunk count for the last answer; null when counting locally. */
+  const chunks = ref<number | null>(null)
   let timer: ReturnType<typeof setTimeout> | null = null
   let controller: AbortController | null = null
   let seq = 0
@@ -16,6 +18,7 @@ export function useTokenCount(text: Ref<string>, delayMs = 300, negative = false
     const mine = ++seq
     if (serverTokenizer === false || value.trim() === '') {
       count.value = estimateTokens(value)
+      chunks.value = null
       estimated.value = serverTokenizer === false
       return
     }
@@ -26,10 +29,12 @@ export function useTokenCount(text: Ref<string>, delayMs = 300, negative = false
     if (res.ok && typeof res.data?.tokenCount === 'number') {
       serverTokenizer = true
       count.value = res.data.tokenCount
+      chunks.value = Array.isArray(res.data.chunks) ? res.data.chunks.length : null
       estimated.value = false
     } else {
       if (!res.ok && res.kind === 'notFound') serverTokenizer = false
       count.value = estimateTokens(value)
+      chunks.value = null
       estimated.value = true
     }
   }
@@ -46,5 +51,5 @@ export function useTokenCount(text: Ref<string>, delayMs = 300, negative = false
     if (timer) clearTimeout(timer)
     controller?.abort()
   })
-  return { count, estimated }
+  return { count, estimated, chunks }
 }

@@ -28,6 +28,7 @@ const en = {
     modelError: 'Load error',
     modelsUnavailable: 'Checkpoint list unavailable',
     modelSelected: 'Checkpoint selected: {name}',
+    modelMissing: 'The checkpoint from the parameters is not available here: {name}. Keeping the current one.',
     modelSelectFailed: 'Could not select the checkpoint',
     refreshed: 'Checkpoint list refreshed',
     live: {
@@ -73,6 +74,11 @@ const en = {
     resizeWidth: 'Resize width to',
     resizeHeight: 'Resize height to',
     hiresTarget: 'from {from} to {to}',
+    hiresSampler: 'Hires sampling method',
+    hiresSameSampler: 'Use same sampler',
+    hiresPrompt: 'Hires prompt',
+    hiresNegativePrompt: 'Hires negative prompt',
+    hiresPromptPlaceholder: 'Empty: use the same prompt as the first pass',
     samplersFallback: 'Using the built-in sampler list',
   },
   actions: {

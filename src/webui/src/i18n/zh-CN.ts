@@ -30,6 +30,7 @@ const zhCN: MessageSchema = {
     modelError: '加载错误',
     modelsUnavailable: '模型列表不可用',
     modelSelected: '已选择模型：{name}',
+    modelMissing: '参数中的模型在此不可用：{name}。保留当前模型。',
     modelSelectFailed: '无法选择该模型',
     refreshed: '模型列表已刷新',
     live: {
@@ -75,6 +76,11 @@ const zhCN: MessageSchema = {
     resizeWidth: '将宽度调整为',
     resizeHeight: '将高度调整为',
     hiresTarget: '从 {from} 到 {to}',
+    hiresSampler: '高分采样方法',
+    hiresSameSampler: '使用相同的采样器',
+    hiresPrompt: '高分提示词',
+    hiresNegativePrompt: '高分反向提示词',
+    hiresPromptPlaceholder: '留空：使用与第一遍相同的提示词',
     samplersFallback: '使用内置采样器列表',
   },
   actions: {

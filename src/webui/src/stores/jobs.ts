@@ -89,6 +89,9 @@ function infotextFor(req: GenerationRequest, seed: number | null): string {
     hrSteps: req.hr_second_pass_steps,
     hrResizeX: req.hr_resize_x,
     hrResizeY: req.hr_resize_y,
+    hrSampler: req.hr_sampler_name,
+    hrPrompt: req.hr_prompt,
+    hrNegativePrompt: req.hr_negative_prompt,
   })
 }
 

@@ -2,6 +2,9 @@ import { defineStore } from 'pinia'
 import { api } from '../api/endpoints'
 import type { ApiResult } from '../api/http'
 import type { ModelInfo, ModelsResponse } from '../api/types'
+import type { InfotextFields } from '../utils/infotext'
+import { t } from '../i18n'
+import { notify } from '../utils/notify'
 import { FALLBACK_SAMPLERS, FALLBACK_SCHEDULERS, type SchedulerOption } from '../utils/constants'
 
 /** Checkpoints, samplers and schedulers offered by the server (with built-in fallbacks). */
@@ -57,6 +60,50 @@ export const useModelsStore = defineStore('models', {
       const res = await api.selectModel(name)
       if (!res.ok) this.current = previous
       return res
+    },
+    /**
+     * The known checkpoint an infotext names: by "Model" (name, ignoring case and a file extension),
+     * else by "Model hash" (A1111's 10-hex short hash, or a full sha256, matched by prefix).
+     */
+    findModel(name: string | undefined, hash: string | undefined): ModelInfo | null {
+      const usable = this.models.filter((m) => !m.error)
+      if (name) {
+        const n = name.trim().toLowerCase()
+        const stem = n.replace(/\.(safetensors|ckpt|onnx)$/, '')
+        const hit = usable.find((m) => m.name.toLowerCase() === n || m.name.toLowerCase() === stem)
+        if (hit) return hit
+      }
+      if (hash) {
+        const h = hash.trim().toLowerCase()
+        const hit = usable.find((m) => {
+          const mh = m.hash?.toLowerCase()
+          return !!mh && h.length >= 8 && (mh.startsWith(h) || h.startsWith(mh))
+        })
+        if (hit) return hit
+      }
+      return null
+    },
+    /**
+     * Pasted / sent infotext: selects the checkpoint it names when we have it; otherwise keeps the current one
+     * and warns with the missing model's name. Returns what happened.
+     */
+    async selectFromInfotext(fields: Partial<InfotextFields>): Promise<'none' | 'same' | 'selected' | 'missing' | 'failed'> {
+      if (!fields.model && !fields.modelHash) return 'none'
+      const hit = this.findModel(fields.model, fields.modelHash)
+      if (!hit) {
+        const label = fields.model && fields.modelHash ? `${fields.model} [${fields.modelHash}]` : (fields.model ?? fields.modelHash ?? '')
+        notify.warning(t('topbar.modelMissing', { name: label }))
+        return 'missing'
+      }
+      const shown = this.current ?? this.models.find((m) => !m.error)?.name ?? null
+      if (hit.name === shown) return 'same'
+      const res = await this.select(hit.name)
+      if (!res.ok) {
+        notify.warning(t('topbar.modelSelectFailed'))
+        return 'failed'
+      }
+      notify.success(t('topbar.modelSelected', { name: hit.name }))
+      return 'selected'
     },
     async loadSamplers(): Promise<void> {
       const [samplers, schedulers] = await Promise.all([api.samplers(), api.schedulers()])

@@ -30,6 +30,12 @@ export interface GenParams {
   hrScale: number
   hrResizeX: number
   hrResizeY: number
+  /** Hires pass sampler; '' = "Use same sampler". */
+  hrSampler: string
+  /** Hires pass prompt; '' = same as the first pass. */
+  hrPrompt: string
+  /** Hires pass negative prompt; '' = same as the first pass. */
+  hrNegativePrompt: string
 }
 
 export type ResizeMode = 0 | 1 | 2 | 3
@@ -76,6 +82,9 @@ export function defaultParams(s?: Partial<AppSettings>): GenParams {
     hrScale: 2,
     hrResizeX: 0,
     hrResizeY: 0,
+    hrSampler: '',
+    hrPrompt: '',
+    hrNegativePrompt: '',
   }
 }
 
@@ -126,6 +135,10 @@ export function applyFields(target: GenParams, f: Partial<InfotextFields>, sched
     target.hrResizeY = f.hrResizeY ?? 0
     if (f.hrDenoisingStrength !== undefined) target.hrDenoisingStrength = f.hrDenoisingStrength
   }
+  // A1111 writes these only when they differ from the first pass; absent = "same as first pass".
+  target.hrSampler = f.enableHr ? (f.hrSampler ?? '') : ''
+  target.hrPrompt = f.enableHr ? (f.hrPrompt ?? '') : ''
+  target.hrNegativePrompt = f.enableHr ? (f.hrNegativePrompt ?? '') : ''
   if (f.batchSize !== undefined) target.batchSize = f.batchSize
 }
 
@@ -150,6 +163,9 @@ export const FIELD_FOR_REQUEST_KEY: Record<string, keyof GenParams | keyof Img2I
   hr_second_pass_steps: 'hrSteps',
   hr_resize_x: 'hrResizeX',
   hr_resize_y: 'hrResizeY',
+  hr_sampler_name: 'hrSampler',
+  hr_prompt: 'hrPrompt',
+  hr_negative_prompt: 'hrNegativePrompt',
   denoising_strength: 'denoisingStrength',
   init_images: 'initImage',
   mask: 'mask',
@@ -195,6 +211,7 @@ export const useParamsStore = defineStore('params', {
     applyInfotext(mode: JobMode, fields: Partial<InfotextFields>): void {
       const models = useModelsStore()
       applyFields(this[mode], fields, (s) => models.schedulerName(s))
+      void models.selectFromInfotext(fields)
       if (mode === 'img2img' && fields.denoisingStrength !== undefined && !fields.enableHr) {
         this.i2i.denoisingStrength = fields.denoisingStrength
       }
@@ -253,6 +270,9 @@ export const useParamsStore = defineStore('params', {
           body.hr_resize_x = p.hrResizeX
           body.hr_resize_y = p.hrResizeY
           body.denoising_strength = p.hrDenoisingStrength
+          if (p.hrSampler) body.hr_sampler_name = p.hrSampler
+          if (p.hrPrompt.trim()) body.hr_prompt = p.hrPrompt
+          if (p.hrNegativePrompt.trim()) body.hr_negative_prompt = p.hrNegativePrompt
         }
       } else {
         const i = this.i2i

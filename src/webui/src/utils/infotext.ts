@@ -28,6 +28,9 @@ export interface InfotextFields {
   hrResizeX: number
   hrResizeY: number
   hrDenoisingStrength: number
+  hrSampler: string
+  hrPrompt: string
+  hrNegativePrompt: string
   batchSize: number
   maskBlur: number
 }
@@ -155,6 +158,9 @@ export function parseInfotext(input: string): ParsedInfotext {
   if (raw['Model']) f.model = raw['Model']
   if (raw['Model hash']) f.modelHash = raw['Model hash']
   if (raw['Hires upscaler']) f.hrUpscaler = raw['Hires upscaler']
+  if (raw['Hires sampler']) f.hrSampler = raw['Hires sampler']
+  if ('Hires prompt' in raw) f.hrPrompt = raw['Hires prompt']
+  if ('Hires negative prompt' in raw) f.hrNegativePrompt = raw['Hires negative prompt']
 
   let sampler = raw['Sampler']
   let scheduler = raw['Schedule type']
@@ -200,6 +206,9 @@ export interface InfotextInput {
   hrSteps?: number
   hrResizeX?: number
   hrResizeY?: number
+  hrSampler?: string
+  hrPrompt?: string
+  hrNegativePrompt?: string
 }
 
 /** Formats parameters in A1111's infotext layout. */
@@ -225,6 +234,9 @@ export function formatInfotext(p: InfotextInput): string {
     if (p.hrResizeX && p.hrResizeY) params.push(['Hires resize', `${p.hrResizeX}x${p.hrResizeY}`])
     else params.push(['Hires upscale', p.hrScale])
     params.push(['Hires steps', p.hrSteps || undefined], ['Hires upscaler', p.hrUpscaler])
+    if (p.hrSampler && p.hrSampler !== p.sampler) params.push(['Hires sampler', p.hrSampler])
+    if (p.hrPrompt && p.hrPrompt !== p.prompt) params.push(['Hires prompt', p.hrPrompt])
+    if (p.hrNegativePrompt && p.hrNegativePrompt !== p.negativePrompt) params.push(['Hires negative prompt', p.hrNegativePrompt])
   }
   const line = params
     .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')

@@ -1,13 +1,18 @@
 /** Size of one CLIP chunk (77 tokens minus BOS/EOS). */
 export const CHUNK_TOKENS = 75
 
-/** A1111 style counter: "n/75", "n/150", ... growing with the number of chunks. */
-export function tokenLimit(count: number): number {
+/**
+ * A1111 style counter: "n/75", "n/150", ... growing with the number of chunks.
+ * `chunks` is the server's real chunk count (BREAK and comma backtracking can add chunks);
+ * without it the limit is estimated from the count alone.
+ */
+export function tokenLimit(count: number, chunks?: number | null): number {
+  if (typeof chunks === 'number' && Number.isFinite(chunks) && chunks >= 0) return Math.max(1, chunks) * CHUNK_TOKENS
   return Math.max(CHUNK_TOKENS, Math.ceil(count / CHUNK_TOKENS) * CHUNK_TOKENS)
 }
 
-export function formatTokenCounter(count: number): string {
-  return `${count}/${tokenLimit(count)}`
+export function formatTokenCounter(count: number, chunks?: number | null): string {
+  return `${count}/${tokenLimit(count, chunks)}`
 }
 
 /**
