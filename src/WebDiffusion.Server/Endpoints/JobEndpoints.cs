@@ -23,11 +23,11 @@ public static class JobEndpoints
             return Results.Ok(new { items = items.Select(j => JobView.From(j, store, live, includeRequest: false)), total });
         });
         group.MapGet("/{id}", (string id, HttpContext context, JobService jobs, JobStore store, LiveProgress live) =>
-            jobs.Find(id, ClientIdentity.Owner(context)) is { } job ? Results.Ok(JobView.From(job, store, live)) : NoSuchJob());
+            jobs.Find(id, ClientIdentity.Owner(context)) is { } job ? Results.Ok(JobView.From(job, store, live, includePreview: true)) : NoSuchJob());
         group.MapPost("/{id}/cancel", async (string id, HttpContext context, JobService jobs) =>
-            jobs.Find(id, ClientIdentity.Owner(context)) is { } job ? (await jobs.CancelAsync(job).ConfigureAwait(false) ? Results.NoContent() : NotActive()) : NoSuchJob());
+            jobs.Find(id, ClientIdentity.Owner(context)) is { } job ? (await jobs.CancelAsync(job, context.RequestAborted).ConfigureAwait(false) ? Results.NoContent() : NotActive()) : NoSuchJob());
         group.MapPost("/{id}/interrupt", async (string id, HttpContext context, JobService jobs) =>
-            jobs.Find(id, ClientIdentity.Owner(context)) is { } job ? (await jobs.InterruptAsync(job).ConfigureAwait(false) ? Results.NoContent() : NotActive()) : NoSuchJob());
+            jobs.Find(id, ClientIdentity.Owner(context)) is { } job ? (await jobs.InterruptAsync(job, context.RequestAborted).ConfigureAwait(false) ? Results.NoContent() : NotActive()) : NoSuchJob());
         group.MapPost("/{id}/skip", (string id, HttpContext context, JobService jobs) =>
             jobs.Find(id, ClientIdentity.Owner(context)) is { } job ? (jobs.Skip(job) ? Results.NoContent() : NotActive()) : NoSuchJob());
         return endpoints;
@@ -82,7 +82,7 @@ public static class JobEndpoints
                 stored["model"] = model; // the resolved checkpoint: a job resumed after a restart runs on it too
             }
 
-            var (job, position) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeText, stored.ToJsonString()).ConfigureAwait(false);
+            var (job, position) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeText, stored.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
             return Results.Json(new { id = job.Id, position }, statusCode: StatusCodes.Status202Accepted);
         }
         catch (QueueFullException ex)

@@ -21,6 +21,7 @@ public static class JobServiceExtensions
         services.AddSingleton<OutputWriter>();
         services.AddSingleton<OutputReconciler>();
         services.AddSingleton<JobService>();
+        services.AddSingleton<QueuePositions>();
         services.AddSingleton<JobCompletions>();
         services.AddSingleton<JobRequestParser>();
         services.AddSingleton<UserSettingsStore>();

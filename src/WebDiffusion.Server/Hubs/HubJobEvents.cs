@@ -6,7 +6,11 @@ namespace WebDiffusion.Server.Hubs;
 /// <summary>Sends job events to the job's group and its owner's group.</summary>
 public sealed class HubJobEvents(IHubContext<ProgressHub> hub, ILogger<HubJobEvents> logger) : IJobEvents
 {
-    public Task QueuedAsync(JobRecord job, int position) => Send(job.Id, job.Owner, "queued", new { jobId = job.Id, position });
+    public Task QueuedAsync(QueuedJob job, int position)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return Send(job.Id, job.Owner, "queued", new { jobId = job.Id, position });
+    }
 
     public Task StartedAsync(JobRecord job, int totalSteps, int imageCount) => Send(job.Id, job.Owner, "started", new { jobId = job.Id, totalSteps, imageCount });
 
@@ -22,7 +26,7 @@ public sealed class HubJobEvents(IHubContext<ProgressHub> hub, ILogger<HubJobEve
             sigma = step.Sigma,
             elapsedSeconds = elapsed.TotalSeconds,
             etaSeconds = eta?.TotalSeconds,
-            preview = step.PreviewPng is null ? null : "data:image/png;base64," + Convert.ToBase64String(step.PreviewPng),
+            preview = PreviewDataUrl.From(step.PreviewPng),
         });
     }
 

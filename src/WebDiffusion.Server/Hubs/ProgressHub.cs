@@ -6,7 +6,8 @@ namespace WebDiffusion.Server.Hubs;
 
 /// <summary>
 /// Live progress: clients subscribe to one job or to all of theirs and receive queued/started/step/imageSaved/finished
-/// events; on subscribing they get the job's current state ("state") so a reconnecting client catches up.
+/// events; on subscribing they get the job's current state ("state", with a running job's latest preview and ETA) so a
+/// reconnecting client catches up.
 /// </summary>
 public sealed class ProgressHub(JobStore store, LiveProgress live) : Hub
 {
@@ -23,7 +24,7 @@ public sealed class ProgressHub(JobStore store, LiveProgress live) : Hub
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, JobGroup(jobId)).ConfigureAwait(false);
-        await Clients.Caller.SendAsync("state", JobView.From(job, store, live, includeRequest: false)).ConfigureAwait(false);
+        await Clients.Caller.SendAsync("state", JobView.From(job, store, live, includeRequest: false, includePreview: true)).ConfigureAwait(false);
     }
 
     public async Task SubscribeMine()
@@ -33,7 +34,7 @@ public sealed class ProgressHub(JobStore store, LiveProgress live) : Hub
         var (items, _) = store.ListByOwner(owner, 1, 20);
         foreach (var job in items.Where(j => j.IsActive))
         {
-            await Clients.Caller.SendAsync("state", JobView.From(job, store, live, includeRequest: false)).ConfigureAwait(false);
+            await Clients.Caller.SendAsync("state", JobView.From(job, store, live, includeRequest: false, includePreview: true)).ConfigureAwait(false);
         }
     }
 }

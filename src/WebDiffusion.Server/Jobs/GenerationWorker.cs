@@ -16,6 +16,7 @@ public sealed class GenerationWorker(
     OutputWriter outputs,
     OutputReconciler reconciler,
     IJobEvents events,
+    QueuePositions positions,
     LiveProgress live,
     JobCompletions completions,
     ILogger<GenerationWorker> logger) : BackgroundService
@@ -58,14 +59,21 @@ public sealed class GenerationWorker(
 
     private async Task RunJobAsync(string id, CancellationToken stoppingToken)
     {
-        if (!store.TryStart(id))
+        if (store.Get(id) is not { State: JobState.Queued } queued)
         {
             return; // cancelled while queued
         }
 
-        var job = store.Get(id)!;
+        // Registered before the start, so a cancel that finds the job no longer queued finds its control.
         using var control = new JobControl(stoppingToken);
         running.Add(id, control);
+        if (!await TryStartAsync(queued, stoppingToken).ConfigureAwait(false))
+        {
+            running.Remove(id);
+            return;
+        }
+
+        var job = store.Get(id)!;
         var state = JobState.Done;
         string? error = null;
         var clock = Stopwatch.StartNew();
@@ -116,6 +124,19 @@ public sealed class GenerationWorker(
         logger.LogInformation("Job {JobId} {State} after {Seconds:F2}s with {Images} image(s)", id, state, clock.Elapsed.TotalSeconds, finished.ImageIds.Count);
         completions.Complete(finished);
         await events.FinishedAsync(finished).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks the job running in the journal and moves the jobs behind it up; false when it is no longer queued.</summary>
+    private async Task<bool> TryStartAsync(JobRecord queued, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await positions.LeaveQueueAsync(queued.Sequence, () => store.TryStart(queued.Id), stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false; // shutting down: the job stays queued and is resumed on the next start
+        }
     }
 
     private async Task SaveImageAsync(JobRecord job, FinishedImage image, CancellationToken cancellationToken)

@@ -3,7 +3,8 @@ namespace WebDiffusion.Server.Jobs;
 /// <summary>Where the worker announces what happens to jobs (the SignalR hub in the server).</summary>
 public interface IJobEvents
 {
-    Task QueuedAsync(JobRecord job, int position);
+    /// <summary>The job's place in the queue (0: next to run); sent at submit and again whenever a job ahead leaves the queue.</summary>
+    Task QueuedAsync(QueuedJob job, int position);
 
     Task StartedAsync(JobRecord job, int totalSteps, int imageCount);
 

@@ -3,17 +3,17 @@ using Microsoft.Extensions.Options;
 namespace WebDiffusion.Server.Jobs;
 
 /// <summary>Submits, looks up and controls jobs: the one entry point the native API, /sdapi and the hub share.</summary>
-public sealed class JobService(JobStore store, JobQueue queue, RunningJobs running, IJobEvents events, JobCompletions completions, IOptions<JobQueueOptions> options, ILogger<JobService> logger) : IDisposable
+public sealed class JobService(JobStore store, JobQueue queue, RunningJobs running, IJobEvents events, QueuePositions positions, JobCompletions completions, IOptions<JobQueueOptions> options, ILogger<JobService> logger) : IDisposable
 {
     private readonly JobQueueOptions _options = options.Value;
     // Async admission: under many concurrent submissions waiting requests do not block thread-pool threads.
     private readonly SemaphoreSlim _admission = new(1, 1);
 
     /// <summary>Journals and queues a job; throws <see cref="QueueFullException"/> past a quota.</summary>
-    public async Task<(JobRecord Job, int Position)> SubmitAsync(string owner, string mode, string requestJson)
+    public async Task<(JobRecord Job, int Position)> SubmitAsync(string owner, string mode, string requestJson, CancellationToken cancellationToken = default)
     {
         JobRecord job;
-        await _admission.WaitAsync().ConfigureAwait(false);
+        await _admission.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var retry = TimeSpan.FromSeconds(_options.RetryAfterSeconds);
@@ -36,9 +36,9 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
 
         // Announce before the worker can see the job, so "queued" always precedes "started". The journal already
         // holds it: a crash here leaves a queued job that the next start-up resumes.
-        var position = store.QueuePosition(job.Sequence);
+        // Not cancellable from here on: the job is journalled and must reach the queue.
+        var position = await positions.AnnounceNewAsync(job, CancellationToken.None).ConfigureAwait(false) ?? 0;
         logger.LogInformation("Job {JobId} ({Mode}) queued for {Owner} at position {Position}", job.Id, mode, owner, position);
-        await events.QueuedAsync(job, position).ConfigureAwait(false);
         queue.Enqueue(job.Id);
         return (job, position);
     }
@@ -56,7 +56,7 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
     }
 
     /// <summary>Cancels a queued or running job; false when it was not active.</summary>
-    public async Task<bool> CancelAsync(JobRecord job)
+    public async Task<bool> CancelAsync(JobRecord job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (running.Get(job.Id) is { } control)
@@ -65,7 +65,8 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
             return true;
         }
 
-        if (store.Finish(job.Id, JobState.Cancelled, null))
+        // The jobs behind it move up; only a job still queued in the journal is cancelled here.
+        if (await positions.LeaveQueueAsync(job.Sequence, () => store.CancelQueued(job.Id), cancellationToken).ConfigureAwait(false))
         {
             var ended = store.Get(job.Id)!;
             completions.Complete(ended);
@@ -73,11 +74,18 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
             return true;
         }
 
+        // The worker registers a job's control before starting it: a job it started meanwhile is found now.
+        if (running.Get(job.Id) is { } started)
+        {
+            started.Cancel();
+            return true;
+        }
+
         return false;
     }
 
     /// <summary>Stops the running job now, keeping finished images; a queued job is cancelled.</summary>
-    public async Task<bool> InterruptAsync(JobRecord job)
+    public async Task<bool> InterruptAsync(JobRecord job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (running.Get(job.Id) is { } control)
@@ -86,7 +94,7 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
             return true;
         }
 
-        return await CancelAsync(job).ConfigureAwait(false);
+        return await CancelAsync(job, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Skips the image being generated; false when the job is not running.</summary>

@@ -98,6 +98,38 @@ public sealed class JobStore
         return Convert.ToInt32(Scalar(connection, "SELECT count(*) FROM jobs WHERE state = 'Queued' AND seq < $seq", ("$seq", sequence)), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Number of queued jobs ahead of job <paramref name="id"/>, or null when it is not queued.</summary>
+    public int? QueuePositionOf(string id)
+    {
+        using var connection = Open();
+        var value = Scalar(connection,
+            "SELECT (SELECT count(*) FROM jobs q WHERE q.state = 'Queued' AND q.seq < j.seq) FROM jobs j WHERE j.id = $id AND j.state = 'Queued'", ("$id", id));
+        return value is null or DBNull ? null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Every queued job in queue order (index = position): one query, however long the queue.</summary>
+    public IReadOnlyList<QueuedJob> QueuedJobs()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, owner, seq FROM jobs WHERE state = 'Queued' ORDER BY seq";
+        using var reader = command.ExecuteReader();
+        var jobs = new List<QueuedJob>();
+        while (reader.Read())
+        {
+            jobs.Add(new QueuedJob(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return jobs;
+    }
+
+    /// <summary>Cancels a job that is still queued; false when it has started or ended.</summary>
+    public bool CancelQueued(string id)
+    {
+        using var connection = Open();
+        return Execute(connection, "UPDATE jobs SET state = 'Cancelled', finished_at = $now, error = NULL WHERE id = $id AND state = 'Queued'", ("$id", id), ("$now", Now())) == 1;
+    }
+
     /// <summary>Moves a queued job to running; false when it is no longer queued (e.g. cancelled).</summary>
     public bool TryStart(string id)
     {

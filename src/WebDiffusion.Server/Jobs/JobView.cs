@@ -5,7 +5,11 @@ namespace WebDiffusion.Server.Jobs;
 /// <summary>The JSON shape of a job for the native API and the hub (docs/native-api.md).</summary>
 public static class JobView
 {
-    public static object From(JobRecord job, JobStore store, LiveProgress live, bool includeRequest = true)
+    /// <summary>
+    /// The view of <paramref name="job"/>. A running job carries its live step, ETA and (with
+    /// <paramref name="includePreview"/>) its latest preview as a data URL, as in the hub's <c>step</c> events.
+    /// </summary>
+    public static object From(JobRecord job, JobStore store, LiveProgress live, bool includeRequest = true, bool includePreview = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(store);
@@ -39,6 +43,8 @@ public static class JobView
             totalSteps = snapshot?.TotalSteps ?? 0,
             imageIndex = snapshot?.ImageIndex ?? 0,
             imageCount = snapshot?.ImageCount ?? 0,
+            etaSeconds = snapshot?.Eta?.TotalSeconds,
+            preview = includePreview ? PreviewDataUrl.From(snapshot?.PreviewPng) : null,
             createdAt = job.CreatedAt,
             startedAt = job.StartedAt,
             finishedAt = job.FinishedAt,

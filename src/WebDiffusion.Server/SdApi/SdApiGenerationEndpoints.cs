@@ -82,7 +82,7 @@ public static class SdApiGenerationEndpoints
         JobRecord job;
         try
         {
-            (job, _) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeName, stored.ToJsonString()).ConfigureAwait(false);
+            (job, _) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeName, stored.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
         }
         catch (QueueFullException ex)
         {

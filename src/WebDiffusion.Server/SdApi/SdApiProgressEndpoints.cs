@@ -41,7 +41,7 @@ public static class SdApiProgressEndpoints
         {
             if (live.Current is { } s && jobs.Find(s.JobId, ClientIdentity.Owner(context)) is { } job)
             {
-                await jobs.InterruptAsync(job).ConfigureAwait(false);
+                await jobs.InterruptAsync(job, context.RequestAborted).ConfigureAwait(false);
             }
 
             return Results.Ok(new { });

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
+import { mount } from '@vue/test-utils'
+import { nextTick } from 'vue'
+import ProgressBar from '../src/components/ProgressBar.vue'
+import { i18n } from '../src/i18n'
 import { useSettingsStore, SETTINGS_KEY, DEFAULT_SETTINGS } from '../src/stores/settings'
 import { useParamsStore, normalizeFieldErrors } from '../src/stores/params'
 import { useModelsStore } from '../src/stores/models'
@@ -288,6 +292,37 @@ describe('jobs store', () => {
     expect(a?.step).toBe(2)
     expect(a?.preview).toBe('data:image/png;base64,Q')
     expect(jobs.results.txt2img.map((r) => r.id)).toEqual(['imgE'])
+  })
+
+  it('follows repeated queued events: the position and the progress text move up until the job starts', async () => {
+    mockFetch([
+      { method: 'POST', url: '/api/jobs', status: 202, body: { id: 'jq', position: 2 } },
+      { url: /\/api\/jobs\?/, body: { items: [], total: 0 } },
+    ])
+    const jobs = useJobsStore()
+    expect(await jobs.submit('txt2img')).toBe(true)
+    const bar = mount(ProgressBar, { props: { job: jobs.active.txt2img, submitting: false }, global: { plugins: [i18n] } })
+    const text = () => bar.find('[data-testid="progress-text"]').text()
+    expect(jobs.active.txt2img?.position).toBe(2)
+    expect(text()).toBe('Queued (position 2)')
+
+    jobs.onQueued({ jobId: 'jq', position: 1 })
+    await nextTick()
+    expect(jobs.active.txt2img?.position).toBe(1)
+    expect(text()).toBe('Queued (position 1)')
+    jobs.onQueued({ jobId: 'other', position: 7 }) // someone else's job: no effect
+    jobs.onQueued({ jobId: 'jq', position: 0 })
+    await nextTick()
+    expect(jobs.active.txt2img?.position).toBe(0)
+    expect(text()).toBe('Queued (position 0)')
+
+    jobs.onStarted({ jobId: 'jq', totalSteps: 20, imageCount: 1 })
+    jobs.onQueued({ jobId: 'jq', position: 0 }) // a late position never turns a running job back
+    await nextTick()
+    expect(jobs.active.txt2img?.state).toBe('running')
+    expect(jobs.active.txt2img?.position).toBeNull()
+    expect(text()).toBe('Step 0/20')
+    bar.unmount()
   })
 
   it('polls GET /api/jobs/{id} as a fallback', async () => {
