@@ -304,17 +304,17 @@ describe('jobs store', () => {
     const bar = mount(ProgressBar, { props: { job: jobs.active.txt2img, submitting: false }, global: { plugins: [i18n] } })
     const text = () => bar.find('[data-testid="progress-text"]').text()
     expect(jobs.active.txt2img?.position).toBe(2)
-    expect(text()).toBe('Queued (position 2)')
+    expect(text()).toBe('Queued: 2 ahead')
 
     jobs.onQueued({ jobId: 'jq', position: 1 })
     await nextTick()
     expect(jobs.active.txt2img?.position).toBe(1)
-    expect(text()).toBe('Queued (position 1)')
+    expect(text()).toBe('Queued: 1 ahead')
     jobs.onQueued({ jobId: 'other', position: 7 }) // someone else's job: no effect
     jobs.onQueued({ jobId: 'jq', position: 0 })
     await nextTick()
     expect(jobs.active.txt2img?.position).toBe(0)
-    expect(text()).toBe('Queued (position 0)')
+    expect(text()).toBe('Queued: 0 ahead')
 
     jobs.onStarted({ jobId: 'jq', totalSteps: 20, imageCount: 1 })
     jobs.onQueued({ jobId: 'jq', position: 0 }) // a late position never turns a running job back
@@ -419,5 +419,33 @@ describe('gallery store', () => {
     const g = useGalleryStore()
     await g.load()
     expect(g.available).toBe(false)
+  })
+})
+
+describe('hub catch-up state', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+  })
+
+  it('brings an active job up to the server state after a reconnect: step, preview, eta, then the end', async () => {
+    mockFetch([
+      { method: 'POST', url: '/api/jobs', status: 202, body: { id: 'js', position: 0 } },
+      { url: /\/api\/jobs\?/, body: { items: [], total: 0 } },
+      { url: /\/api\/images\//, status: 404 },
+    ])
+    const jobs = useJobsStore()
+    expect(await jobs.submit('txt2img')).toBe(true)
+    jobs.onState({ id: 'js', state: 'running', position: null, step: 12, totalSteps: 40, imageIndex: 1, etaSeconds: 3.5, preview: 'data:image/png;base64,AA==', imageIds: ['img1'] })
+    const job = jobs.active.txt2img!
+    expect(job.state).toBe('running')
+    expect([job.step, job.totalSteps, job.imageIndex, job.etaSeconds, job.preview]).toEqual([12, 40, 1, 3.5, 'data:image/png;base64,AA=='])
+    expect(jobs.results.txt2img.map((r) => r.id)).toEqual(['img1'])
+
+    jobs.onState({ id: 'js', state: 'running', position: null, step: 5, totalSteps: 40 }) // an older snapshot never moves back
+    expect(job.step).toBe(12)
+
+    jobs.onState({ id: 'js', state: 'done', position: null, step: 40, totalSteps: 40, imageIds: ['img1', 'img2'] })
+    await vi.waitFor(() => expect(jobs.active.txt2img?.state).toBe('done'))
+    expect(jobs.results.txt2img.map((r) => r.id)).toEqual(['img1', 'img2'])
   })
 })

@@ -1,5 +1,5 @@
 import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection, type ILogger } from '@microsoft/signalr'
-import type { FinishedEvent, ImageSavedEvent, QueuedEvent, StartedEvent, StepEvent } from './types'
+import type { FinishedEvent, ImageSavedEvent, JobStateEvent, QueuedEvent, StartedEvent, StepEvent } from './types'
 import { log } from '../utils/logger'
 
 export interface HubHandlers {
@@ -8,6 +8,8 @@ export interface HubHandlers {
   step(e: StepEvent): void
   imageSaved(e: ImageSavedEvent): void
   finished(e: FinishedEvent): void
+  /** Catch-up state of a job, sent when a (re)subscription starts. */
+  state?(e: JobStateEvent): void
   /** Called after an automatic reconnect so subscriptions can be renewed. */
   reconnected(): void
   /** The connection's state changed (shown as the live indicator). */
@@ -52,6 +54,7 @@ export class SignalRProgressHub implements ProgressHub {
     c.on('step', (e: StepEvent) => this.handlers.step(e))
     c.on('imageSaved', (e: ImageSavedEvent) => this.handlers.imageSaved(e))
     c.on('finished', (e: FinishedEvent) => this.handlers.finished(e))
+    c.on('state', (e: JobStateEvent) => this.handlers.state?.(e))
     c.onreconnecting(() => this.handlers.connection?.('reconnecting'))
     c.onreconnected(() => {
       void this.subscribeMine()

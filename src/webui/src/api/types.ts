@@ -159,6 +159,19 @@ export interface StepEvent {
   etaSeconds?: number
   preview: string | null
 }
+/** The hub's catch-up message on (re)subscribing: the job as GET /api/jobs/{id} shows it, with the live preview. */
+export interface JobStateEvent {
+  id: string
+  state: JobState
+  position: number | null
+  step: number
+  totalSteps: number
+  imageIndex?: number
+  etaSeconds?: number | null
+  preview?: string | null
+  error?: string | null
+  imageIds?: string[]
+}
 export interface ImageSavedEvent {
   jobId: string
   imageId: string

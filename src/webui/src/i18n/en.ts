@@ -103,7 +103,7 @@ const en = {
     copyFailed: 'Could not copy to the clipboard',
   },
   progress: {
-    queued: 'Queued (position {position})',
+    queued: 'Queued: {ahead} ahead',
     waiting: 'Waiting for the server…',
     running: 'Step {step}/{total}',
     image: 'image {index}/{count}',

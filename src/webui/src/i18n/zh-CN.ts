@@ -105,7 +105,7 @@ const zhCN: MessageSchema = {
     copyFailed: '无法复制到剪贴板',
   },
   progress: {
-    queued: '排队中（第 {position} 位）',
+    queued: '排队中：前面还有 {ahead} 个任务',
     waiting: '等待服务器…',
     running: '第 {step}/{total} 步',
     image: '图片 {index}/{count}',

@@ -10,6 +10,7 @@ import {
   type JobInfo,
   type JobMode,
   type JobState,
+  type JobStateEvent,
   type QueuedEvent,
   type StartedEvent,
   type StepEvent,
@@ -140,6 +141,7 @@ export const useJobsStore = defineStore('jobs', {
           step: (e) => this.onStep(e),
           imageSaved: (e) => this.onImageSaved(e),
           finished: (e) => this.onFinished(e),
+          state: (e) => this.onState(e),
           reconnected: () => this.resubscribe(),
           connection: (state) => {
             this.live = state
@@ -252,6 +254,27 @@ export const useJobsStore = defineStore('jobs', {
       this.schedulePoll(jobId)
     },
 
+    /** Catch-up after a (re)subscription: the job's state, position, step and live preview as the server has them. */
+    onState(e: JobStateEvent): void {
+      const job = this.findActive(e.id)
+      if (!job || isTerminal(job.state)) return
+      if (isTerminal(e.state)) {
+        void this.finish(e.id, e.state, e.error ?? null, e.imageIds ?? [])
+        return
+      }
+      for (const id of e.imageIds ?? []) this.addImage(job, id, null)
+      if (e.state === 'queued') {
+        job.position = e.position
+        return
+      }
+      job.state = 'running'
+      job.position = null
+      if (e.totalSteps > 0) job.totalSteps = e.totalSteps
+      job.step = Math.max(job.step, e.step ?? 0)
+      if (typeof e.imageIndex === 'number') job.imageIndex = e.imageIndex
+      if (typeof e.etaSeconds === 'number') job.etaSeconds = e.etaSeconds
+      if (e.preview) job.preview = e.preview
+    },
     onQueued(e: QueuedEvent): void {
       const job = this.findActive(e.jobId)
       if (!job) return remember(e.jobId, () => this.onQueued(e))
