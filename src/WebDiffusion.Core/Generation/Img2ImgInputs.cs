@@ -62,7 +62,8 @@ public sealed class Img2ImgInputs
         var overlays = new List<RgbaImage>();
         if (request.Mask is not null)
         {
-            var rawMask = Decode(request.Mask, options, "mask");
+            // Not flattened: A1111's create_binary_mask reads a non-opaque mask by its alpha (opaque = regenerate).
+            var rawMask = Decode(request.Mask, options, "mask", flatten: false);
             var m = MaskOperations.CreateBinaryMask(rawMask);
             if (m.Width != sourceWidth || m.Height != sourceHeight)
             {
@@ -126,12 +127,12 @@ public sealed class Img2ImgInputs
     private static RgbaImage Fit(ResizeMode mode, RgbaImage image, int width, int height) =>
         image.Width == width && image.Height == height ? image : A1111Resize.ResizeImage(mode == ResizeMode.LatentUpscale ? ResizeMode.JustResize : mode, image, width, height);
 
-    private static RgbaImage Decode(byte[] bytes, PngDecoderOptions options, string what)
+    private static RgbaImage Decode(byte[] bytes, PngDecoderOptions options, string what, bool flatten = true)
     {
         try
         {
             var image = PngDecoder.Decode(bytes, options).Image;
-            return FlattenOnWhite(image);
+            return flatten ? FlattenOnWhite(image) : image;
         }
         catch (InvalidImageException ex)
         {

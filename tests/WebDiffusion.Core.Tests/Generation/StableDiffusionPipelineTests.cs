@@ -230,6 +230,52 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_mask_drawn_with_transparency_is_read_by_its_alpha_as_a1111_does()
+    {
+        // A sketch-tool mask: transparent everywhere, an opaque *black* stroke. A1111's create_binary_mask takes the
+        // alpha (opaque = regenerate); flattening onto white first would regenerate everything but the stroke.
+        var input = Gradient(64, 64);
+        var mask = new RgbaImage(64, 64);
+        for (var y = 16; y < 40; y++)
+        {
+            for (var x = 24; x < 48; x++)
+            {
+                mask.Row(y)[((x * 4) + 3)..((x * 4) + 4)].Fill(255);
+            }
+        }
+
+        var request = Small with
+        {
+            Mode = GenerationMode.Img2Img,
+            InitImages = [PngEncoder.Encode(input)],
+            Mask = PngEncoder.Encode(mask),
+            MaskBlur = 4,
+            DenoisingStrength = 0.9,
+        };
+
+        var output = (await RunAsync(request, TinyModelVariant.Fp32)).Images[0].Image;
+        var changedInside = false;
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                var o = ((y * 64) + x) * 4;
+                var same = input.Pixels.AsSpan(o, 3).SequenceEqual(output.Pixels.AsSpan(o, 3));
+                if (y < 4 || y >= 52 || x < 12 || x >= 60)
+                {
+                    Assert.True(same, $"pixel {x},{y} changed outside the opaque stroke");
+                }
+                else if (y >= 20 && y < 36 && x >= 28 && x < 44 && !same)
+                {
+                    changedInside = true;
+                }
+            }
+        }
+
+        Assert.True(changedInside, "the opaque stroke was not regenerated");
+    }
+
+    [Fact]
     public async Task Outpainting_by_padding_and_mask_keeps_the_original_and_fills_the_border()
     {
         // The UI pads the canvas and masks the new area; here the left 16 columns are new (grey, masked).
