@@ -38,7 +38,7 @@ public static class JobEndpoints
         JsonElement body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, RequestJson.Options, context.RequestAborted).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {

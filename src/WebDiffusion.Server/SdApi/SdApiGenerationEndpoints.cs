@@ -32,7 +32,14 @@ public static class SdApiGenerationEndpoints
         JsonObject? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JsonObject>(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            // Read as an element first: that is where duplicate fields are caught (a JsonObject only fails on first use).
+            var element = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, RequestJson.Options, context.RequestAborted).ConfigureAwait(false);
+            body = element.ValueKind switch
+            {
+                JsonValueKind.Object => JsonObject.Create(element),
+                JsonValueKind.Null => null,
+                _ => throw new JsonException("The body must be a JSON object."),
+            };
         }
         catch (JsonException ex)
         {

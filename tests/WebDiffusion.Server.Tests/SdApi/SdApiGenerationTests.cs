@@ -137,4 +137,17 @@ public class SdApiGenerationTests
         Assert.True((int)response.StatusCode is 400 or 422, text);
         Assert.Contains(field, text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/sdapi/v1/txt2img", 422)]
+    [InlineData("/api/jobs", 400)]
+    public async Task A_body_that_names_a_field_twice_is_refused_not_a_server_error(string path, int status)
+    {
+        await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
+        const string json = """{"mode":"txt2img","prompt":"x","steps":4,"steps":40,"width":64,"height":64}""";
+        using var response = await server.Client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
+        Assert.Contains("steps", text, StringComparison.Ordinal);
+    }
 }
