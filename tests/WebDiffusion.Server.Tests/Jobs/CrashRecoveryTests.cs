@@ -112,6 +112,72 @@ public sealed class CrashRecoveryTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Sigterm_stops_gracefully_the_running_job_is_interrupted_with_its_images_and_queued_jobs_wait_for_the_next_start()
+    {
+        DemoModel.Write(_root.FullName);
+        var port = FreePort();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+
+        string longJob;
+        string waiting;
+        var log = new ConcurrentQueue<string>();
+        using (var server = StartServer(port, log))
+        {
+            try
+            {
+                await WaitHealthyAsync(client);
+                longJob = await JobApi.SubmitAsync(client, JobApi.Tiny(steps: 150, batchCount: 100, size: 512));
+                waiting = await JobApi.SubmitAsync(client, JobApi.Tiny(prompt: "waits for the next start", steps: 2));
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+                while ((await JobApi.GetAsync(client, longJob)).GetProperty("imageIds").GetArrayLength() < 1)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the long job never saved an image");
+                    await Task.Delay(20);
+                }
+
+                using (var term = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    await term.WaitForExitAsync();
+                }
+
+                using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await server.WaitForExitAsync(exited.Token);
+                Assert.Equal(0, server.ExitCode);
+            }
+            finally
+            {
+                if (!server.HasExited)
+                {
+                    server.Kill(entireProcessTree: true);
+                }
+            }
+        }
+
+        Assert.Contains(log, l => l.Contains("Application is shutting down", StringComparison.Ordinal));
+        var (state, error, images) = JobRow(longJob);
+        Assert.Equal("Interrupted", state);
+        Assert.Equal("Interrupted by server shutdown.", error);
+        Assert.True(images >= 1, "images finished before the shutdown are kept");
+        Assert.Equal("Queued", JobRow(waiting).State);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root.FullName, "data", "outputs"), "*.tmp", SearchOption.AllDirectories));
+
+        using (var second = StartServer(port, new ConcurrentQueue<string>()))
+        {
+            try
+            {
+                await WaitHealthyAsync(client);
+                Assert.Equal("done", (await JobApi.WaitAsync(client, waiting, TimeSpan.FromSeconds(60))).GetProperty("state").GetString());
+                Assert.Equal("interrupted", (await JobApi.GetAsync(client, longJob)).GetProperty("state").GetString());
+            }
+            finally
+            {
+                second.Kill(entireProcessTree: true);
+                await second.WaitForExitAsync();
+            }
+        }
+    }
+
     public void Dispose()
     {
         try
@@ -121,6 +187,18 @@ public sealed class CrashRecoveryTests : IDisposable
         catch (IOException)
         {
         }
+    }
+
+    private (string State, string? Error, int Images) JobRow(string id)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_root.FullName, "data", "webdiffusion.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state, error, (SELECT count(*) FROM images WHERE job_id = $id) FROM jobs WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), "no job " + id);
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2));
     }
 
     private Dictionary<string, string> IndexedImages()
