@@ -24,6 +24,14 @@ export const useModelsStore = defineStore('models', {
     errors(state): ModelInfo[] {
       return state.models.filter((m) => !!m.error)
     },
+    /** Sampler choices for a select: the known names, plus the current value when the server does not list it. */
+    samplerOptions(state): (current: string) => { label: string; value: string }[] {
+      return (current) => {
+        const names = [...state.samplers]
+        if (current && !names.includes(current)) names.push(current)
+        return names.map((n) => ({ label: n, value: n }))
+      }
+    },
   },
   actions: {
     applyModels(res: ApiResult<ModelsResponse>): boolean {
