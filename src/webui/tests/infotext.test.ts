@@ -110,7 +110,7 @@ describe('parseInfotext', () => {
 
 describe('formatInfotext', () => {
   it('round-trips through the parser', () => {
-    const text = formatInfotext({
+    const input = {
       prompt: 'a cat, (dog:1.2)',
       negativePrompt: 'ugly',
       steps: 25,
@@ -129,27 +129,11 @@ describe('formatInfotext', () => {
       denoisingStrength: 0.6,
       subseed: 7,
       subseedStrength: 0.2,
-    })
+    }
+    const text = formatInfotext(input)
     expect(text.split('\n')[2]).toContain('Model: "my, model"')
     const { fields } = parseInfotext(text)
-    expect(fields).toMatchObject({
-      prompt: 'a cat, (dog:1.2)',
-      negativePrompt: 'ugly',
-      steps: 25,
-      sampler: 'Euler a',
-      scheduler: 'Karras',
-      cfgScale: 6.5,
-      seed: 42,
-      width: 640,
-      height: 480,
-      model: 'my, model',
-      clipSkip: 2,
-      enableHr: true,
-      hrScale: 1.5,
-      hrSteps: 10,
-      hrUpscaler: 'Latent',
-      subseed: 7,
-      subseedStrength: 0.2,
-    })
+    // Every field but the denoising strength comes back as it went in (its parsing is tested above).
+    expect(fields).toMatchObject(Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'denoisingStrength')))
   })
 })
