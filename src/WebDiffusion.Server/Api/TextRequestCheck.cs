@@ -8,8 +8,8 @@ namespace WebDiffusion.Server.Api;
 
 /// <summary>
 /// Submit-time checks of a request's text side against the model it would run on, so that a request the model cannot
-/// honour gets a 400/422 naming the field instead of a queued job that fails: text override values, clip skip above 1
-/// on a text encoder export without usable hidden states, and textual-inversion embeddings on one without
+/// honour gets a 400/422 naming the field instead of a queued job that fails: clip skip above 1 on a text encoder
+/// export without usable hidden states, and textual-inversion embeddings on one without
 /// <c>inputs_embeds</c>. When the model cannot be resolved the checks are skipped (the job reports that).
 /// </summary>
 public sealed class TextRequestCheck(SdApiOptionsStore options, ModelCache models, EmbeddingLibrarySource embeddings, IPromptTokenizerSource tokenizers)
@@ -19,7 +19,7 @@ public sealed class TextRequestCheck(SdApiOptionsStore options, ModelCache model
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = TextSettings.Resolve(request, options.Read());
-        var errors = settings.Errors.ToDictionary(e => e.Key, e => new List<string> { e.Value }, StringComparer.Ordinal);
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var model = models.Describe(request.Model);
         if (model is not null)
         {
