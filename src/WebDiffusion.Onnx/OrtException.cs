@@ -1,11 +1,15 @@
 namespace WebDiffusion.Onnx;
 
-/// <summary>An error reported by ONNX Runtime (a non-NULL <c>OrtStatus</c>) or a native call that could not be made.</summary>
+/// <summary>An error reported by ONNX Runtime (the package's <c>OnnxRuntimeException</c>, with its code) or a native call that could not be made.</summary>
 public sealed class OrtException : Exception
 {
     /// <summary>An ORT error with its code and message.</summary>
     public OrtException(OrtErrorCode errorCode, string message)
         : base(message) => ErrorCode = errorCode;
+
+    /// <summary>An ORT error with its code, message and the package's exception as the cause.</summary>
+    public OrtException(OrtErrorCode errorCode, string message, Exception innerException)
+        : base(message, innerException) => ErrorCode = errorCode;
 
     /// <summary>An ORT error with code <see cref="OrtErrorCode.Fail"/>.</summary>
     public OrtException()

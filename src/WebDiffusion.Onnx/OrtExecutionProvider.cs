@@ -6,6 +6,6 @@ public enum OrtExecutionProvider
     /// <summary>The CPU execution provider (always available).</summary>
     Cpu = 0,
 
-    /// <summary>The CUDA execution provider (needs the provider libraries of the same ORT version, CUDA 12 and cuDNN 9).</summary>
+    /// <summary>The CUDA execution provider (needs the Cuda build flavour, CUDA 13, cuDNN 9 and a GPU).</summary>
     Cuda = 1,
 }

@@ -1,24 +1,33 @@
-using WebDiffusion.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using WebDiffusion.Onnx.Package;
 
 namespace WebDiffusion.Onnx;
 
 /// <summary>
 /// Inputs and outputs bound once and reused across runs (e.g. latents across denoising steps): rewrite the bound
-/// tensors' memory between runs and call <see cref="Run"/>. Bound tensors are kept alive by the binding. One binding
-/// per concurrent caller; dispose before the session.
+/// tensors' memory between runs and call <see cref="Run"/>, which allocates no managed memory. Bound tensors are kept
+/// alive by the binding. One binding per concurrent caller; dispose before the session.
 /// </summary>
-public sealed unsafe class OrtIoBinding : IDisposable
+public sealed class OrtIoBinding : IDisposable
 {
     private readonly OrtSession _session;
-    private readonly OrtIoBindingHandle _handle;
+    private readonly Native _binding;
     private readonly Dictionary<string, OrtTensor> _bound = new(StringComparer.Ordinal);
+    private int _disposed;
 
     internal OrtIoBinding(OrtSession session)
     {
         _session = session;
-        nint binding;
-        OrtStatus.ThrowIfFailed(OrtNative.Api.CreateIoBinding(session.Handle, &binding), session.ModelPath);
-        _handle = new OrtIoBindingHandle(binding);
+        try
+        {
+            _binding = new Native(session.Native.CreateIoBinding());
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtErrors.Translate(ex, session.ModelPath);
+        }
+
+        OrtLiveObjects.Created();
     }
 
     /// <summary>The session this binding runs.</summary>
@@ -29,8 +38,7 @@ public sealed unsafe class OrtIoBinding : IDisposable
     {
         var index = _session.InputIndex(name);
         _session.CheckTensor(_session.Inputs[index], tensor, "input");
-        OrtStatus.ThrowIfFailed(
-            OrtNative.Api.BindInput(Handle, (byte*)_session.InputNamePointer(index), tensor.Handle), _session.ModelPath);
+        Call(b => b.BindInput(_session.Inputs[index].Name, tensor.Value));
         _bound["in:" + name] = tensor;
     }
 
@@ -39,8 +47,7 @@ public sealed unsafe class OrtIoBinding : IDisposable
     {
         var index = _session.OutputIndex(name);
         _session.CheckTensor(_session.Outputs[index], tensor, "output");
-        OrtStatus.ThrowIfFailed(
-            OrtNative.Api.BindOutput(Handle, (byte*)_session.OutputNamePointer(index), tensor.Handle), _session.ModelPath);
+        Call(b => b.BindOutput(_session.Outputs[index].Name, tensor.Value));
         _bound["out:" + name] = tensor;
     }
 
@@ -48,8 +55,7 @@ public sealed unsafe class OrtIoBinding : IDisposable
     public void BindOutputToCpu(string name)
     {
         var index = _session.OutputIndex(name);
-        OrtStatus.ThrowIfFailed(
-            OrtNative.Api.BindOutputToDevice(Handle, (byte*)_session.OutputNamePointer(index), OrtNative.CpuMemoryInfo), _session.ModelPath);
+        Call(b => b.BindOutputToDevice(_session.Outputs[index].Name, OrtMemoryInfo.DefaultInstance));
         _bound.Remove("out:" + name);
     }
 
@@ -58,59 +64,70 @@ public sealed unsafe class OrtIoBinding : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var binding = Handle;
-        var scope = _session.BeginRun(cancellationToken);
-        var status = OrtNative.Api.RunWithBinding(_session.Handle, scope.RunOptions, binding);
-        _session.EndRun(scope, status, cancellationToken);
+        _session.Execute(static (session, options, b) => session.RunWithBinding(options, b), binding, cancellationToken);
     }
 
     /// <summary>The bound outputs after a run, in binding order (new tensors referencing ORT's buffers; dispose them).</summary>
     public OrtTensor[] GetOutputs()
     {
-        nint* values;
-        nuint count;
-        OrtStatus.ThrowIfFailed(OrtNative.Api.GetBoundOutputValues(Handle, OrtNative.DefaultAllocator, &values, &count), _session.ModelPath);
-        if (values is null)
-        {
-            return [];
-        }
-
+        IDisposableReadOnlyCollection<OrtValue> values;
         try
         {
-            return OrtSession.WrapAll(new ReadOnlySpan<nint>(values, (int)count));
+            values = Handle.GetOutputValues();
         }
-        finally
+        catch (OnnxRuntimeException ex)
         {
-            OrtStatus.Release(OrtNative.Api.AllocatorFree(OrtNative.DefaultAllocator, values));
+            throw OrtErrors.Translate(ex, _session.ModelPath);
         }
+
+        return OrtSession.WrapAll([.. values]);
     }
 
     /// <summary>Unbinds every input.</summary>
     public void ClearInputs()
     {
-        OrtNative.Api.ClearBoundInputs(Handle);
+        Handle.ClearBoundInputs();
         RemoveBound("in:");
     }
 
     /// <summary>Unbinds every output.</summary>
     public void ClearOutputs()
     {
-        OrtNative.Api.ClearBoundOutputs(Handle);
+        Handle.ClearBoundOutputs();
         RemoveBound("out:");
     }
 
     /// <summary>Releases the binding. Safe to call more than once.</summary>
     public void Dispose()
     {
-        _handle.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _binding.Value.Dispose();
         _bound.Clear();
+        OrtLiveObjects.Released();
     }
 
-    private nint Handle
+    private Microsoft.ML.OnnxRuntime.OrtIoBinding Handle
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return _handle.DangerousGetHandle();
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _binding.Value;
+        }
+    }
+
+    private void Call(Action<Microsoft.ML.OnnxRuntime.OrtIoBinding> bind)
+    {
+        try
+        {
+            bind(Handle);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtErrors.Translate(ex, _session.ModelPath);
         }
     }
 
@@ -121,4 +138,7 @@ public sealed unsafe class OrtIoBinding : IDisposable
             _bound.Remove(key);
         }
     }
+
+    /// <summary>The package's binding (a wrapper so the two same-named types stay apart).</summary>
+    private sealed record Native(Microsoft.ML.OnnxRuntime.OrtIoBinding Value);
 }

@@ -1,110 +1,117 @@
-using WebDiffusion.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using WebDiffusion.Onnx.Package;
 
 namespace WebDiffusion.Onnx;
 
 /// <summary>
-/// The loaded ONNX Runtime: library, version, providers and an OrtEnv. The native library is loaded once per
-/// process (a later <see cref="Load"/> reuses it and refuses a different file); every <see cref="OrtRuntime"/>
-/// holds a reference on ORT's single, reference-counted environment, released on <see cref="Dispose"/> once no
-/// session created from it is alive. Thread-safe.
+/// ONNX Runtime as the NuGet package brings it: version, providers and the process-wide environment (created once, by
+/// the first <see cref="Load"/>, with ORT's log routed through <see cref="OrtRuntimeOptions.LogSink"/>). Every
+/// <see cref="OrtRuntime"/> is a handle on that environment; sessions stay usable after it is disposed. Thread-safe.
 /// </summary>
-public sealed unsafe class OrtRuntime : IDisposable
+public sealed class OrtRuntime : IDisposable
 {
-    private readonly OrtEnvHandle _env;
-    private readonly OrtRuntimeOptions _options;
+    private static readonly Lock EnvLock = new();
+    private static OrtEnv? _env;
+    private int _disposed;
 
-    private OrtRuntime(OrtEnvHandle env, string libraryPath, IReadOnlyList<string> providers, OrtRuntimeOptions options)
+    private OrtRuntime(OrtRuntimeOptions options)
     {
-        _env = env;
-        _options = options;
-        LibraryPath = libraryPath;
-        AvailableProviders = providers;
+        Options = options;
+        Version = _env!.GetVersionString();
+        AvailableProviders = _env.GetAvailableProviders();
+        LibraryPath = LoadedLibrary.Find();
     }
 
-    /// <summary>ORT's version string, e.g. "1.22.0".</summary>
-    public string Version => OrtNative.Version;
+    /// <summary>ORT's version string, e.g. "1.32.0".</summary>
+    public string Version { get; }
 
-    /// <summary>ORT's build info (git commit, build type).</summary>
-    public string BuildInfo => OrtNative.BuildInfo;
+    /// <summary>The package flavour this build links (CPU, or CUDA with <c>-p:OrtFlavor=Cuda</c>).</summary>
+    public OrtFlavor Flavor => OrtFlavorAttribute.Current;
 
-    /// <summary>Absolute path of the loaded library.</summary>
+    /// <summary>Absolute path of the native library the process loaded (from the package's <c>runtimes/</c> folder or next to the app).</summary>
     public string LibraryPath { get; }
 
     /// <summary>
     /// Providers compiled into the library (e.g. CUDAExecutionProvider, CPUExecutionProvider). A hint only: CUDA is
-    /// listed even when its provider libraries or drivers are missing.
+    /// listed even when its dependencies or a GPU are missing.
     /// </summary>
     public IReadOnlyList<string> AvailableProviders { get; }
 
     /// <summary>Options this runtime was loaded with.</summary>
-    public OrtRuntimeOptions Options => _options;
+    public OrtRuntimeOptions Options { get; }
 
-    internal OrtEnvHandle Env => _env;
+    /// <summary>Whether <see cref="Dispose"/> has run.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    /// <summary>Loads (or reuses) the library found by <see cref="OrtLibraryLocator"/>, checks it is 1.22 or newer and creates the environment.</summary>
-    /// <exception cref="FileNotFoundException">No library at the explicit path or anywhere searched.</exception>
-    /// <exception cref="NotSupportedException">The library is older than 1.22.</exception>
-    /// <exception cref="InvalidOperationException">A different ORT library is already loaded in this process.</exception>
+    /// <summary>Creates ORT's environment on first use (later calls share it) and reads version and providers.</summary>
+    /// <exception cref="OrtException">ORT could not create its environment.</exception>
     public static OrtRuntime Load(OrtRuntimeOptions? options = null)
     {
         options ??= new OrtRuntimeOptions();
-        var path = OrtLibraryLocator.Resolve(options);
-        OrtNative.Initialize(path);
-        ref readonly var api = ref OrtNative.Api;
+        lock (EnvLock)
+        {
+            if (options.LogSink is not null)
+            {
+                OrtLog.Sink = options.LogSink;
+            }
 
-        nint env;
-        fixed (byte* logId = Utf8.Encode(options.LogId))
-        {
-            OrtStatus.ThrowIfFailed(api.CreateEnv((int)options.LogLevel, logId, &env));
-        }
+            if (_env is null)
+            {
+                var creation = new EnvironmentCreationOptions
+                {
+                    logId = options.LogId,
+                    logLevel = (OrtLoggingLevel)(int)options.LogLevel,
+                    loggingFunction = OrtLog.Callback,
+                };
+                try
+                {
+                    _env = OrtEnv.CreateInstanceWithOptions(ref creation);
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    throw OrtErrors.Translate(ex, "Creating the ONNX Runtime environment failed");
+                }
+            }
 
-        var envHandle = new OrtEnvHandle(env);
-        try
-        {
-            return new OrtRuntime(envHandle, path, ReadProviders(), options);
-        }
-        catch
-        {
-            envHandle.Dispose();
-            throw;
+            return new OrtRuntime(options);
         }
     }
 
     /// <summary>
     /// Opens the model at <paramref name="modelPath"/> (external weights are read from beside it) and reads its
-    /// input and output metadata.
+    /// input and output metadata. With <see cref="OrtSessionOptions.OptimizedModelCacheFolder"/> set, a model optimized
+    /// before (same content, ORT version, provider and level) is loaded from the cache instead of being optimized again.
     /// </summary>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
     /// <exception cref="OrtException">ORT refused the model (message names the file) or CUDA was required and is unavailable.</exception>
     public OrtSession CreateSession(string modelPath, OrtSessionOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
-        ObjectDisposedException.ThrowIf(_env.IsClosed, this);
-        return OrtSession.Create(this, Path.GetFullPath(modelPath), options ?? new OrtSessionOptions());
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return OrtSession.CreateFromFile(this, Path.GetFullPath(modelPath), options ?? new OrtSessionOptions());
     }
 
-    /// <summary>Releases this runtime's reference on the environment (sessions keep their own until disposed). Safe to call twice.</summary>
-    public void Dispose() => _env.Dispose();
-
-    private static List<string> ReadProviders()
+    /// <summary>
+    /// Opens a model held in memory (<paramref name="model"/>: the ONNX protobuf bytes) whose weights named in
+    /// <paramref name="initializers"/> come from memory the caller supplies (a memory-mapped file region, a pinned
+    /// buffer): ORT uses that memory in place, no protobuf copy. The session keeps the initializers' memory alive and
+    /// disposes their owners after the native session is released.
+    /// </summary>
+    /// <param name="model">The model protobuf (graph, small constants; large weights declared as initializers without data or as inputs).</param>
+    /// <param name="options">Session options (the optimized-model cache is not used for in-memory models).</param>
+    /// <param name="initializers">Named weights over caller memory; may be empty.</param>
+    /// <param name="modelName">How errors name this model (default "in-memory model").</param>
+    /// <exception cref="ArgumentException">Two initializers share a name, or one names no initializer of the graph.</exception>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model.</exception>
+    /// <exception cref="OrtException">ORT refused the model or an initializer (the message names the model).</exception>
+    public OrtSession CreateSession(byte[] model, OrtSessionOptions? options, IReadOnlyList<OrtInitializer> initializers, string? modelName = null)
     {
-        ref readonly var api = ref OrtNative.Api;
-        byte** list;
-        int count;
-        OrtStatus.ThrowIfFailed(api.GetAvailableProviders(&list, &count));
-        try
-        {
-            var providers = new List<string>(count);
-            for (var i = 0; i < count; i++)
-            {
-                providers.Add(Utf8.ToStringOrEmpty(list[i]));
-            }
-
-            return providers;
-        }
-        finally
-        {
-            OrtStatus.Release(api.ReleaseAvailableProviders(list, count));
-        }
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(initializers);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return OrtSession.CreateFromBytes(this, model, options ?? new OrtSessionOptions(), initializers, modelName ?? "in-memory model");
     }
+
+    /// <summary>Marks this handle disposed (the process-wide environment lives on for sessions still open). Safe to call twice.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _disposed, 1);
 }

@@ -1,39 +1,37 @@
-using WebDiffusion.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using WebDiffusion.Onnx.Package;
 
 namespace WebDiffusion.Onnx;
 
-/// <summary>Running the session: validation, native call, cancellation.</summary>
-public sealed unsafe partial class OrtSession
+/// <summary>Running the session: validation, the package's Run, cancellation through <see cref="RunOptions.Terminate"/>.</summary>
+public sealed partial class OrtSession
 {
-    private const int StackLimit = 32;
-
     /// <summary>
     /// Runs the model writing into pre-allocated <paramref name="outputs"/> (their shapes must be what the model
-    /// produces). Allocates nothing on this path. <paramref name="cancellationToken"/> stops the run between kernels
-    /// and throws <see cref="OperationCanceledException"/>.
+    /// produces). <paramref name="cancellationToken"/> sets ORT's terminate flag, which stops the run between kernels,
+    /// and throws <see cref="OperationCanceledException"/>. For a loop with no managed allocation per Run, bind once
+    /// with <see cref="CreateIoBinding"/>.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown name, or a tensor whose element type, rank or fixed size differs from the model's.</exception>
     /// <exception cref="OrtException">ORT failed; the message names the model file.</exception>
     public void Run(ReadOnlySpan<OrtNamedTensor> inputs, ReadOnlySpan<OrtNamedTensor> outputs, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Span<nint> buffer = inputs.Length + (2 * outputs.Length) <= StackLimit * 2
-            ? stackalloc nint[StackLimit * 2]
-            : new nint[(2 * inputs.Length) + (2 * outputs.Length)];
-        var inputNames = buffer[..inputs.Length];
-        var inputValues = buffer.Slice(inputs.Length, inputs.Length);
-        var outputNames = buffer.Slice(2 * inputs.Length, outputs.Length);
-        var outputValues = buffer.Slice((2 * inputs.Length) + outputs.Length, outputs.Length);
-        PrepareInputs(inputs, inputNames, inputValues);
+        var (inputNames, inputValues) = PrepareInputs(inputs);
+        var outputNames = new string[outputs.Length];
+        var outputValues = new OrtValue[outputs.Length];
         for (var i = 0; i < outputs.Length; i++)
         {
             var index = OutputIndex(outputs[i].Name);
             CheckTensor(Outputs[index], outputs[i].Tensor, "output");
-            outputNames[i] = _outputNames[index];
-            outputValues[i] = outputs[i].Tensor.Handle;
+            outputNames[i] = Outputs[index].Name;
+            outputValues[i] = outputs[i].Tensor.Value;
         }
 
-        Execute(inputNames, inputValues, outputNames, outputValues, cancellationToken);
+        Execute(
+            static (session, options, state) => session.Run(options, state.InputNames, state.InputValues, state.OutputNames, state.OutputValues),
+            (InputNames: inputNames, InputValues: inputValues, OutputNames: outputNames, OutputValues: outputValues),
+            cancellationToken);
     }
 
     /// <summary>
@@ -44,18 +42,17 @@ public sealed unsafe partial class OrtSession
     public OrtTensor[] Run(ReadOnlySpan<OrtNamedTensor> inputs, ReadOnlySpan<string> outputNames, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var names = new nint[outputNames.Length];
-        var values = new nint[outputNames.Length];
+        var names = new string[outputNames.Length];
         for (var i = 0; i < outputNames.Length; i++)
         {
-            names[i] = _outputNames[OutputIndex(outputNames[i])];
+            names[i] = Outputs[OutputIndex(outputNames[i])].Name;
         }
 
-        Span<nint> buffer = inputs.Length <= StackLimit ? stackalloc nint[StackLimit * 2] : new nint[2 * inputs.Length];
-        var inputNames = buffer[..inputs.Length];
-        var inputValues = buffer.Slice(inputs.Length, inputs.Length);
-        PrepareInputs(inputs, inputNames, inputValues);
-        Execute(inputNames, inputValues, names, values, cancellationToken);
+        var (inputNames, inputValues) = PrepareInputs(inputs);
+        var values = Execute(
+            static (session, options, state) => session.Run(options, state.InputNames, state.InputValues, state.OutputNames),
+            (InputNames: inputNames, InputValues: inputValues, OutputNames: names),
+            cancellationToken);
         return WrapAll(values);
     }
 
@@ -71,13 +68,14 @@ public sealed unsafe partial class OrtSession
         return Run(inputs, names, cancellationToken);
     }
 
-    internal static OrtTensor[] WrapAll(ReadOnlySpan<nint> values)
+    /// <summary>Wraps ORT-allocated values as tensors (taking ownership); disposes the rest when one cannot be wrapped.</summary>
+    internal static OrtTensor[] WrapAll(IReadOnlyList<OrtValue> values)
     {
-        var tensors = new OrtTensor[values.Length];
+        var tensors = new OrtTensor[values.Count];
         var wrapped = 0;
         try
         {
-            for (; wrapped < values.Length; wrapped++)
+            for (; wrapped < values.Count; wrapped++)
             {
                 tensors[wrapped] = OrtTensor.Wrap(values[wrapped]);
             }
@@ -91,9 +89,9 @@ public sealed unsafe partial class OrtSession
                 tensors[i].Dispose();
             }
 
-            for (var i = wrapped + 1; i < values.Length; i++)
+            for (var i = wrapped + 1; i < values.Count; i++)
             {
-                OrtNative.Api.ReleaseValue(values[i]);
+                values[i].Dispose();
             }
 
             throw;
@@ -126,10 +124,6 @@ public sealed unsafe partial class OrtSession
             $"Model '{ModelPath}' has no output '{name}'; expected outputs: {string.Join(", ", Outputs)}.", nameof(name));
     }
 
-    internal nint InputNamePointer(int index) => _inputNames[index];
-
-    internal nint OutputNamePointer(int index) => _outputNames[index];
-
     /// <summary>Checks element type, rank and fixed dimensions of <paramref name="tensor"/> against <paramref name="node"/>.</summary>
     internal void CheckTensor(OrtNodeInfo node, OrtTensor tensor, string kind)
     {
@@ -161,89 +155,73 @@ public sealed unsafe partial class OrtSession
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="run"/> with pooled run options whose terminate flag <paramref name="cancellationToken"/>
+    /// sets, keeping the native session alive meanwhile; a run stopped by the flag becomes <see cref="OperationCanceledException"/>.
+    /// </summary>
+    internal TResult Execute<TState, TResult>(Func<InferenceSession, RunOptions, TState, TResult> run, TState state, CancellationToken cancellationToken)
+    {
+        if (!TryAddReference())
+        {
+            throw new ObjectDisposedException(ToString());
+        }
+
+        var options = _runOptions.Rent();
+        var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static o => ((RunOptions)o!).Terminate = true, options)
+            : default;
+        try
+        {
+            return run(_session, options, state);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException($"Run of '{ModelPath}' was cancelled.", ex, cancellationToken);
+            }
+
+            throw OrtErrors.Translate(ex, $"Running '{ModelPath}' failed");
+        }
+        finally
+        {
+            registration.Dispose();
+            if (options.Terminate)
+            {
+                options.Terminate = false;
+            }
+
+            _runOptions.Return(options);
+            ReleaseReference();
+        }
+    }
+
+    /// <summary>As <see cref="Execute{TState, TResult}"/> for a run without a result.</summary>
+    internal void Execute<TState>(Action<InferenceSession, RunOptions, TState> run, TState state, CancellationToken cancellationToken) =>
+        Execute(
+            static (session, options, s) =>
+            {
+                s.Run(session, options, s.State);
+                return 0;
+            },
+            (Run: run, State: state),
+            cancellationToken);
+
     private ArgumentException Mismatch(OrtNodeInfo node, OrtTensor tensor, string kind, string what) =>
         new($"Model '{ModelPath}' {kind} '{node.Name}' expects {node.Describe()}, got {tensor}: wrong {what}.");
 
-    private void PrepareInputs(ReadOnlySpan<OrtNamedTensor> inputs, Span<nint> names, Span<nint> values)
+    private (string[] Names, OrtValue[] Values) PrepareInputs(ReadOnlySpan<OrtNamedTensor> inputs)
     {
+        var names = new string[inputs.Length];
+        var values = new OrtValue[inputs.Length];
         for (var i = 0; i < inputs.Length; i++)
         {
             var index = InputIndex(inputs[i].Name);
             CheckTensor(Inputs[index], inputs[i].Tensor, "input");
-            names[i] = _inputNames[index];
-            values[i] = inputs[i].Tensor.Handle;
-        }
-    }
-
-    private void Execute(Span<nint> inputNames, Span<nint> inputValues, Span<nint> outputNames, Span<nint> outputValues, CancellationToken cancellationToken)
-    {
-        var scope = BeginRun(cancellationToken);
-        nint status;
-        fixed (nint* inNames = inputNames)
-        fixed (nint* inValues = inputValues)
-        fixed (nint* outNames = outputNames)
-        fixed (nint* outValues = outputValues)
-        {
-            status = OrtNative.Api.Run(
-                Handle, scope.RunOptions, inNames, inValues, (nuint)inputNames.Length, outNames, (nuint)outputNames.Length, outValues);
+            names[i] = Inputs[index].Name;
+            values[i] = inputs[i].Tensor.Value;
         }
 
-        EndRun(scope, status, cancellationToken);
-    }
-
-    /// <summary>Rents run options, hooks cancellation to their terminate flag and keeps the session alive.</summary>
-    internal RunScope BeginRun(CancellationToken cancellationToken)
-    {
-        var added = false;
-        _handle.DangerousAddRef(ref added);
-        var options = _runOptions.Rent();
-        var registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static state => ((OrtRunOptionsHandle)state!).Terminate(), options)
-            : default;
-        return new RunScope(options, registration);
-    }
-
-    /// <summary>Unhooks cancellation, resets and returns the run options, then throws for a failed status.</summary>
-    internal void EndRun(RunScope scope, nint status, CancellationToken cancellationToken)
-    {
-        scope.Registration.Dispose();
-        try
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                scope.Options.ResetTerminate();
-            }
-
-            _runOptions.Return(scope.Options);
-        }
-        catch
-        {
-            scope.Options.Dispose();
-            OrtStatus.Release(status);
-            throw;
-        }
-        finally
-        {
-            _handle.DangerousRelease();
-        }
-
-        if (status == 0)
-        {
-            return;
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            OrtStatus.Release(status);
-            throw new OperationCanceledException($"Run of '{ModelPath}' was cancelled.", cancellationToken);
-        }
-
-        throw OrtStatus.ToException(status, $"Running '{ModelPath}' failed");
-    }
-
-    /// <summary>The state of one run in flight.</summary>
-    internal readonly record struct RunScope(OrtRunOptionsHandle Options, CancellationTokenRegistration Registration)
-    {
-        public nint RunOptions => Options.DangerousGetHandle();
+        return (names, values);
     }
 }

@@ -21,11 +21,18 @@ public sealed class OrtSessionOptions
     /// <summary>Fixes symbolic dimensions by name (e.g. "batch" = 1) so ORT can plan for them.</summary>
     public IDictionary<string, long> FreeDimensionOverrides { get; } = new Dictionary<string, long>(StringComparer.Ordinal);
 
-    /// <summary>Session configuration entries (<c>AddSessionConfigEntry</c>), e.g. <c>session.use_env_allocators</c>.</summary>
+    /// <summary>Session configuration entries (<c>AddSessionConfigEntry</c>), e.g. <c>session.intra_op.allow_spinning</c>.</summary>
     public IDictionary<string, string> ConfigEntries { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>When set, ORT writes the optimized model to this path.</summary>
+    /// <summary>When set, ORT writes the optimized model to this path (and <see cref="OptimizedModelCacheFolder"/> is not used).</summary>
     public string? OptimizedModelPath { get; set; }
+
+    /// <summary>
+    /// ORT's optimized-model cache for models opened from a file: the first load writes the optimized model here (keyed by
+    /// the model's content hash, ORT version, provider, optimization level and CPU instruction set), later loads open
+    /// that copy with optimizations off instead of optimizing again. Null = no cache.
+    /// </summary>
+    public string? OptimizedModelCacheFolder { get; set; }
 
     /// <summary>Severity threshold of this session's log; null = the environment's.</summary>
     public OrtLogLevel? LogLevel { get; set; }

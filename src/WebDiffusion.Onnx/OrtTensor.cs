@@ -1,23 +1,26 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using WebDiffusion.Onnx.Native;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using WebDiffusion.Onnx.Package;
 
 namespace WebDiffusion.Onnx;
 
 /// <summary>
-/// A dense CPU tensor owning an OrtValue: either over pinned caller memory (<see cref="Create{T}(Memory{T}, ReadOnlySpan{long})"/>,
-/// the memory stays pinned until <see cref="Dispose"/>, so the caller can rewrite it between runs) or allocated by ORT
-/// (<see cref="Allocate"/> and the outputs ORT allocates). Dispose only after every Run using it has returned.
+/// A dense CPU tensor owning an <see cref="OrtValue"/>: over pinned caller memory (<see cref="Create{T}(Memory{T}, ReadOnlySpan{long})"/>,
+/// pinned until <see cref="Dispose"/>, so the caller can rewrite it between runs), over native memory the caller keeps
+/// alive (<see cref="CreateOver"/>), or allocated by ORT (<see cref="Allocate"/> and the outputs ORT allocates).
+/// Dispose only after every Run using it has returned.
 /// </summary>
 public sealed unsafe class OrtTensor : IDisposable
 {
-    private readonly OrtValueHandle _value;
+    private readonly OrtValue _value;
     private readonly long[] _shape;
     private readonly void* _data;
     private MemoryHandle _pin;
     private int _disposed;
 
-    private OrtTensor(OrtValueHandle value, TensorElementType elementType, long[] shape, void* data, MemoryHandle pin)
+    private OrtTensor(OrtValue value, TensorElementType elementType, long[] shape, void* data, MemoryHandle pin)
     {
         _value = value;
         _shape = shape;
@@ -25,6 +28,7 @@ public sealed unsafe class OrtTensor : IDisposable
         _pin = pin;
         ElementType = elementType;
         ElementCount = TensorElementTypes.ElementCount(shape);
+        OrtLiveObjects.Created();
     }
 
     /// <summary>The element type.</summary>
@@ -45,12 +49,13 @@ public sealed unsafe class OrtTensor : IDisposable
     /// <summary>Whether <see cref="Dispose"/> has run.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    internal nint Handle
+    /// <summary>The package's value (for code that talks to the package directly).</summary>
+    internal OrtValue Value
     {
         get
         {
             ObjectDisposedException.ThrowIf(IsDisposed, this);
-            return _value.DangerousGetHandle();
+            return _value;
         }
     }
 
@@ -72,14 +77,9 @@ public sealed unsafe class OrtTensor : IDisposable
         var pin = data.Pin();
         try
         {
-            nint value;
-            fixed (long* dims = shape)
-            {
-                OrtStatus.ThrowIfFailed(OrtNative.Api.CreateTensorWithDataAsOrtValue(
-                    OrtNative.CpuMemoryInfo, pin.Pointer, (nuint)(count * sizeof(T)), dims, (nuint)shape.Length, (int)type, &value));
-            }
-
-            return new OrtTensor(new OrtValueHandle(value), type, shape.ToArray(), pin.Pointer, pin);
+            var dims = shape.ToArray();
+            var value = CreateValue(type, dims, (nint)pin.Pointer, count * sizeof(T));
+            return new OrtTensor(value, type, dims, pin.Pointer, pin);
         }
         catch
         {
@@ -92,55 +92,67 @@ public sealed unsafe class OrtTensor : IDisposable
     public static OrtTensor Create<T>(T[] data, ReadOnlySpan<long> shape)
         where T : unmanaged => Create(new Memory<T>(data), shape);
 
+    /// <summary>
+    /// A tensor over native memory at <paramref name="data"/> (<paramref name="byteCount"/> bytes, e.g. a memory-mapped
+    /// region): nothing is copied or pinned, the caller keeps the memory valid until the tensor is disposed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The byte count does not match the shape and element type, or the pointer is null.</exception>
+    public static OrtTensor CreateOver(nint data, long byteCount, TensorElementType elementType, ReadOnlySpan<long> shape)
+    {
+        if (data == 0)
+        {
+            throw new ArgumentException("The data pointer is null.", nameof(data));
+        }
+
+        var dims = shape.ToArray();
+        var expected = TensorElementTypes.ElementCount(shape) * TensorElementTypes.SizeOf(elementType);
+        if (expected != byteCount)
+        {
+            throw new ArgumentException(
+                $"Shape {OrtNodeInfo.Describe(elementType, dims)} needs {expected} bytes; the memory has {byteCount}.", nameof(byteCount));
+        }
+
+        var value = CreateValue(elementType, dims, data, byteCount);
+        return new OrtTensor(value, elementType, dims, (void*)data, default);
+    }
+
     /// <summary>A tensor whose memory ORT allocates (uninitialized) with its default CPU allocator.</summary>
     public static OrtTensor Allocate(TensorElementType elementType, ReadOnlySpan<long> shape)
     {
         TensorElementTypes.ElementCount(shape);
         TensorElementTypes.SizeOf(elementType);
-        nint value;
-        fixed (long* dims = shape)
+        OrtValue value;
+        try
         {
-            OrtStatus.ThrowIfFailed(OrtNative.Api.CreateTensorAsOrtValue(
-                OrtNative.DefaultAllocator, dims, (nuint)shape.Length, (int)elementType, &value));
+            value = OrtValue.CreateAllocatedTensorValue(
+                OrtAllocator.DefaultInstance, (Microsoft.ML.OnnxRuntime.Tensors.TensorElementType)(int)elementType, shape.ToArray());
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtErrors.Translate(ex, "Allocating a tensor failed");
         }
 
         return Wrap(value);
     }
 
-    /// <summary>Takes ownership of an OrtValue that holds a CPU tensor (released if it is not one).</summary>
-    internal static OrtTensor Wrap(nint value)
+    /// <summary>Takes ownership of an OrtValue that holds a CPU tensor (disposed if it is not one).</summary>
+    internal static OrtTensor Wrap(OrtValue value)
     {
-        var handle = new OrtValueHandle(value);
         try
         {
-            ref readonly var api = ref OrtNative.Api;
-            int valueType;
-            OrtStatus.ThrowIfFailed(api.GetValueType(value, &valueType));
-            if (valueType != 1)
+            if (!value.IsTensor)
             {
-                throw new NotSupportedException($"ONNX value type {valueType} is not a tensor; only tensors are supported.");
+                throw new NotSupportedException($"ONNX value type {value.OnnxType} is not a tensor; only tensors are supported.");
             }
 
-            nint info;
-            OrtStatus.ThrowIfFailed(api.GetTensorTypeAndShape(value, &info));
-            using var infoHandle = new OrtTensorTypeAndShapeHandle(info);
-            int elementType;
-            nuint rank;
-            OrtStatus.ThrowIfFailed(api.GetTensorElementType(info, &elementType));
-            OrtStatus.ThrowIfFailed(api.GetDimensionsCount(info, &rank));
-            var shape = new long[(int)rank];
-            fixed (long* dims = shape)
-            {
-                OrtStatus.ThrowIfFailed(api.GetDimensions(info, dims, rank));
-            }
-
-            void* data;
-            OrtStatus.ThrowIfFailed(api.GetTensorMutableData(value, &data));
-            return new OrtTensor(handle, (TensorElementType)elementType, shape, data, default);
+            var info = value.GetTensorTypeAndShape();
+            var raw = value.GetTensorMutableRawData();
+            var data = Unsafe.AsPointer(ref MemoryMarshal.GetReference(raw));
+            return new OrtTensor(value, (TensorElementType)(int)info.ElementDataType, info.Shape, data, default);
         }
         catch
         {
-            handle.Dispose();
+            value.Dispose();
             throw;
         }
     }
@@ -197,6 +209,7 @@ public sealed unsafe class OrtTensor : IDisposable
 
         _value.Dispose();
         _pin.Dispose();
+        OrtLiveObjects.Released();
     }
 
     /// <inheritdoc />
@@ -204,4 +217,17 @@ public sealed unsafe class OrtTensor : IDisposable
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ReadOnlySpan<long> ShapeSpan() => _shape;
+
+    private static OrtValue CreateValue(TensorElementType type, long[] dims, nint data, long bytes)
+    {
+        try
+        {
+            return OrtValue.CreateTensorValueWithData(
+                OrtMemoryInfo.DefaultInstance, (Microsoft.ML.OnnxRuntime.Tensors.TensorElementType)(int)type, dims, data, bytes);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtErrors.Translate(ex, $"Creating a {OrtNodeInfo.Describe(type, dims)} tensor failed");
+        }
+    }
 }

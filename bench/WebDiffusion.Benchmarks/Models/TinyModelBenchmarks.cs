@@ -28,7 +28,7 @@ public class TinyModelBenchmarks
         _folder = Directory.CreateTempSubdirectory("wd-bench-").FullName;
         TinyModelWriter.WriteModel(_folder, TinyModelVariant.Fp32, _ => { });
         var env = Environment.GetEnvironmentVariable("WD_ORT_LIB");
-        _runtime = OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = string.IsNullOrEmpty(env) ? null : env });
+        _runtime = OrtRuntime.Load();
         var description = new ModelDescription { Name = "bench", Folder = _folder };
         Directory.CreateDirectory(Path.Combine(_folder, "tokenizer"));
         File.WriteAllText(Path.Combine(_folder, "tokenizer", "vocab.json"), "{}");

@@ -48,7 +48,7 @@ public class OrtAddBenchmarks : IDisposable
         var path = Path.Combine(_folder, "add.onnx");
         g.Save(path);
 
-        _runtime = OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = Environment.GetEnvironmentVariable("WD_ORT_LIB") });
+        _runtime = OrtRuntime.Load();
         _session = _runtime.CreateSession(path, new OrtSessionOptions { IntraOpThreads = 1 });
         _ta = OrtTensor.Create(_a, Shape);
         _tb = OrtTensor.Create(_b, Shape);

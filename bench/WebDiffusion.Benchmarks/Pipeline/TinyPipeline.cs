@@ -22,7 +22,7 @@ public sealed class TinyPipeline : IDisposable
         _folder = Directory.CreateTempSubdirectory("wd-bench-pipeline-").FullName;
         TinyModelWriter.WriteModel(_folder, TinyModelVariant.Fp32, f => ClipTokenizer.Default.WriteHuggingFaceFiles(f));
         var env = Environment.GetEnvironmentVariable("WD_ORT_LIB");
-        _runtime = OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = string.IsNullOrEmpty(env) ? null : env });
+        _runtime = OrtRuntime.Load();
         var description = ModelFolderReader.Describe(_folder, null);
         _model = ModelSet.Open(description, _runtime, new OrtSessionOptions { IntraOpThreads = Math.Max(1, Environment.ProcessorCount) });
         _model.OpenAll();

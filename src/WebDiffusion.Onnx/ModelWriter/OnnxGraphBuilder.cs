@@ -69,6 +69,19 @@ public sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>
+    /// Declares a weight whose data the session receives at load time (<see cref="OrtInitializer"/>), not stored in the
+    /// model: an initializer with type and shape and no data, which the supplied value replaces.
+    /// </summary>
+    public string SuppliedInitializer(string name, TensorElementType type, params long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var proto = new TensorProto { Name = Claim(name), DataType = (int)type };
+        proto.Dims.AddRange(shape);
+        _graph.Initializer.Add(proto);
+        return name;
+    }
+
     /// <summary>Adds a constant weight tensor under a fresh name starting with <paramref name="prefix"/>.</summary>
     public string Constant(OnnxTensorData data, string prefix = "const") => Initializer(UniqueName(prefix), data);
 

@@ -37,6 +37,25 @@ public static class OnnxModelInspector
         }
     }
 
+    /// <summary>Reads the signature of a model held in memory; <paramref name="name"/> names it in errors.</summary>
+    public static OnnxModelSignature ReadSignature(byte[] model, string name)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var stream = new MemoryStream(model, writable: false);
+        try
+        {
+            return Read(new WireReader(stream), name);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new InvalidDataException($"'{name}' is truncated: the model ends inside a protobuf field ({ex.Message}).", ex);
+        }
+        catch (Exception ex) when (ex is Google.Protobuf.InvalidProtocolBufferException or FormatException or OverflowException or ArgumentException)
+        {
+            throw new InvalidDataException($"'{name}' is not a well-formed ONNX model: {ex.Message}", ex);
+        }
+    }
+
     private static OnnxModelSignature Read(WireReader reader, string path)
     {
         long irVersion = 0;
@@ -88,7 +107,10 @@ public static class OnnxModelInspector
             external,
             irVersion,
             opset,
-            producer);
+            producer)
+        {
+            InitializerNames = initializers,
+        };
     }
 
     private static void ReadGraph(WireReader reader, long end, List<ValueInfoProto> inputs, List<ValueInfoProto> outputs, HashSet<string> initializers, List<OnnxExternalDataReference> external)
@@ -286,6 +308,9 @@ public sealed record OnnxModelSignature(
     long Opset,
     string ProducerName)
 {
+    /// <summary>The names of the graph's initializers (weights stored in, or declared by, the model).</summary>
+    public IReadOnlySet<string> InitializerNames { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>The input named <paramref name="name"/>, or null.</summary>
     public OnnxValueSignature? FindInput(string name) => Inputs.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.Ordinal));
 

@@ -13,7 +13,7 @@ public sealed class OnnxRuntimeDoctorCheck(OnnxRuntimeStatusProvider runtime) : 
             ?
             [
                 DoctorCheckResult.Fail("ONNX Runtime", "not loaded: " + status.Error,
-                    "Run ./webui.sh once (it fetches libonnxruntime.so.1 into .cache/), or point --onnxruntime / WebDiffusion__OnnxRuntimePath at libonnxruntime.so.1 (1.22 or newer)."),
+                    "ONNX Runtime comes with the Microsoft.ML.OnnxRuntime NuGet package: rebuild (./webui.sh) so its native library is next to the app."),
             ]
             :
             [

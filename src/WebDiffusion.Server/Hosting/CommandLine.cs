@@ -16,7 +16,6 @@ public sealed record CommandLine(
         ["--api-auth"] = "WebDiffusion:ApiAuth",
         ["--models-dir"] = "WebDiffusion:ModelsDir",
         ["--data-dir"] = "WebDiffusion:DataDir",
-        ["--onnxruntime"] = "WebDiffusion:OnnxRuntimePath",
         ["--cors-allow-origins"] = "WebDiffusion:CorsOrigins",
     };
 
@@ -45,7 +44,6 @@ public sealed record CommandLine(
                                  from another site; CORS is off without it
           --models-dir DIR       models folder (default ./models)
           --data-dir DIR         data folder: queue database, outputs, settings (default ./data)
-          --onnxruntime PATH     explicit path of libonnxruntime.so.1
           --content-root DIR     folder holding appsettings.json and wwwroot/
           --help                 this text
 

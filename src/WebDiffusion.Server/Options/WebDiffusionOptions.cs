@@ -39,9 +39,6 @@ public sealed class WebDiffusionOptions
     /// <summary>Per-client request and sign-in limits.</summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 
-    /// <summary>Optional explicit path of libonnxruntime.so.1.</summary>
-    public string? OnnxRuntimePath { get; set; }
-
     /// <summary>Whether credentials were configured.</summary>
     public bool HasCredentials => !string.IsNullOrWhiteSpace(ApiAuth);
 }

@@ -6,10 +6,9 @@ using WebDiffusion.Server.Options;
 namespace WebDiffusion.Server.Runtime;
 
 /// <summary>
-/// Loads ONNX Runtime lazily, once, and reports its version, library path and providers. The library is looked for
-/// at <see cref="WebDiffusionOptions.OnnxRuntimePath"/> (relative to the content root) when set, else next to the app,
-/// else in the set-up cache <c>&lt;content root&gt;/.cache/onnxruntime/1.22.0/linux-x64/</c>. A failure is reported
-/// (version "not loaded", <see cref="OnnxRuntimeStatus.Error"/> says why), not thrown, so the UI still starts.
+/// Loads ONNX Runtime (the NuGet package's native library) lazily, once, and reports its version, library path and
+/// providers. A failure is reported (version "not loaded", <see cref="OnnxRuntimeStatus.Error"/> says why), not thrown,
+/// so the UI still starts.
 /// </summary>
 public sealed class OnnxRuntimeStatusProvider : IDisposable
 {
@@ -21,7 +20,7 @@ public sealed class OnnxRuntimeStatusProvider : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(paths);
         _logger = logger;
-        var runtimeOptions = RuntimeOptions(options.Value.OnnxRuntimePath, paths.ContentRoot);
+        var runtimeOptions = RuntimeOptions();
         _load = new Lazy<(OrtRuntime?, OnnxRuntimeStatus)>(() => Load(runtimeOptions), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -35,16 +34,8 @@ public sealed class OnnxRuntimeStatusProvider : IDisposable
     public OrtRuntime GetRequiredRuntime() =>
         Runtime ?? throw new InvalidOperationException("ONNX Runtime is not loaded: " + Current.Error);
 
-    /// <summary>Where the library is looked for, in order, for a configured path and content root.</summary>
-    public static OrtRuntimeOptions RuntimeOptions(string? configuredPath, string contentRoot)
-    {
-        var options = new OrtRuntimeOptions
-        {
-            LibraryPath = string.IsNullOrWhiteSpace(configuredPath) ? null : Path.GetFullPath(configuredPath, contentRoot),
-        };
-        options.SearchDirectories.Add(Path.Combine(contentRoot, OrtLibraryLocator.SetUpCacheRelativeFolder));
-        return options;
-    }
+    /// <summary>The runtime options the server loads ORT with (the native library comes with the NuGet package).</summary>
+    public static OrtRuntimeOptions RuntimeOptions() => new();
 
     public void Dispose()
     {
@@ -67,7 +58,7 @@ public sealed class OnnxRuntimeStatusProvider : IDisposable
             or NotSupportedException or InvalidOperationException or OrtException)
         {
             _logger.LogError("ONNX Runtime could not be loaded: {Reason}", ex.Message);
-            return (null, new OnnxRuntimeStatus("not loaded", options.LibraryPath, [], ex.Message));
+            return (null, new OnnxRuntimeStatus("not loaded", null, [], ex.Message));
         }
     }
 }

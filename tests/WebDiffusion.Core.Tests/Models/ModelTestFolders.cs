@@ -8,11 +8,7 @@ public sealed class ModelTestFolders : IDisposable
 {
     private static readonly Lazy<OrtRuntime> LazyRuntime = new(() =>
     {
-        var fromEnv = Environment.GetEnvironmentVariable("WD_ORT_LIB");
-        var path = !string.IsNullOrWhiteSpace(fromEnv)
-            ? fromEnv
-            : Path.Combine(SharedTestData.RepositoryRoot, ".cache", "onnxruntime", "1.22.0", "linux-x64", "libonnxruntime.so.1");
-        return OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = path });
+        return OrtRuntime.Load();
     });
 
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("wd-models-");

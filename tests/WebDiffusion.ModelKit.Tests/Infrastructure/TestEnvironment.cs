@@ -27,11 +27,7 @@ public static class TestEnvironment
 
     private static OrtRuntime LoadRuntime()
     {
-        var fromEnv = Environment.GetEnvironmentVariable("WD_ORT_LIB");
-        var path = !string.IsNullOrWhiteSpace(fromEnv)
-            ? fromEnv
-            : Path.Combine(RepositoryRoot, ".cache", "onnxruntime", "1.22.0", "linux-x64", "libonnxruntime.so.1");
-        return OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = path });
+        return OrtRuntime.Load();
     }
 
     private static string FindRepositoryRoot()

@@ -1,4 +1,4 @@
-using WebDiffusion.Onnx.Native;
+using WebDiffusion.Onnx.Package;
 using WebDiffusion.Onnx.Tests.Infrastructure;
 
 namespace WebDiffusion.Onnx.Tests.Runtime;
@@ -6,75 +6,54 @@ namespace WebDiffusion.Onnx.Tests.Runtime;
 public class OrtRuntimeTests
 {
     [Fact]
-    public void Loads_version_1_22_and_lists_the_cpu_provider()
+    public void Loads_the_package_version_and_lists_the_cpu_provider()
     {
         var runtime = OrtTestLibrary.Runtime;
-        Assert.Equal("1.22.0", runtime.Version);
-        Assert.Equal(OrtTestLibrary.Path, runtime.LibraryPath);
+        Assert.Equal("1.32.0", runtime.Version);
         Assert.Contains("CPUExecutionProvider", runtime.AvailableProviders);
-        Assert.Contains("git-commit-id", runtime.BuildInfo, StringComparison.Ordinal);
+        Assert.Equal(OrtFlavorAttribute.Current, runtime.Flavor);
+        Assert.Equal(runtime.Flavor == OrtFlavor.Cuda, runtime.AvailableProviders.Contains("CUDAExecutionProvider"));
     }
 
     [Fact]
-    public void A_second_load_of_the_same_library_shares_it_and_disposes_independently()
+    public void The_library_path_is_the_file_the_process_mapped()
+    {
+        var path = OrtTestLibrary.Runtime.LibraryPath;
+        Assert.True(File.Exists(path), path);
+        Assert.StartsWith("libonnxruntime.so", Path.GetFileName(path), StringComparison.Ordinal);
+        Assert.Contains(File.ReadLines("/proc/self/maps"), line => line.EndsWith(path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_second_load_shares_the_environment_and_disposes_independently()
     {
         var first = OrtTestLibrary.Runtime;
-        var second = OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = OrtTestLibrary.Path });
+        var second = OrtRuntime.Load();
         Assert.Equal(first.Version, second.Version);
         second.Dispose();
         second.Dispose();
+        Assert.True(second.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => second.CreateSession("x.onnx"));
 
         using var folder = new TempFolder();
         using var session = TestModels.Open(folder, TestModels.Add(2));
         Assert.Equal(2, session.Inputs.Count);
     }
 
-    [Fact]
-    public void A_folder_is_accepted_as_the_library_path()
-    {
-        using var runtime = OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = Path.GetDirectoryName(OrtTestLibrary.Path) });
-        Assert.Equal(OrtTestLibrary.Path, runtime.LibraryPath);
-    }
-
-    [Fact]
-    public void A_missing_explicit_library_names_the_path()
-    {
-        _ = OrtTestLibrary.Runtime;
-        var missing = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid().ToString("N"), "libonnxruntime.so.1");
-        var ex = Assert.Throws<FileNotFoundException>(() => OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = missing }));
-        Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_different_library_file_in_the_same_process_is_refused()
-    {
-        _ = OrtTestLibrary.Runtime;
-        using var folder = new TempFolder();
-        var copy = folder.File(OrtLibraryLocator.LibraryFileName);
-        File.Copy(OrtTestLibrary.Path, copy);
-        var ex = Assert.Throws<InvalidOperationException>(() => OrtRuntime.Load(new OrtRuntimeOptions { LibraryPath = copy }));
-        Assert.Contains(OrtTestLibrary.Path, ex.Message, StringComparison.Ordinal);
-        Assert.Contains(copy, ex.Message, StringComparison.Ordinal);
-    }
+    [Theory]
+    [InlineData("[ErrorCode:InvalidArgument] bad input", OrtErrorCode.InvalidArgument, "bad input")]
+    [InlineData("[ErrorCode:NoSuchFile] Load model x failed", OrtErrorCode.NoSuchFile, "Load model x failed")]
+    [InlineData("[ErrorCode:SomethingNew] text", OrtErrorCode.Fail, "text")]
+    [InlineData("no prefix at all", OrtErrorCode.Fail, "no prefix at all")]
+    public void Package_error_messages_give_code_and_text(string message, OrtErrorCode code, string text) =>
+        Assert.Equal((code, text), OrtErrors.Parse(message));
 
     [Theory]
-    [InlineData("1.22.0", true)]
-    [InlineData("1.30.0", true)]
-    [InlineData("2.0.0", true)]
-    [InlineData("1.21.1", false)]
-    [InlineData("1.8.0", false)]
-    [InlineData("garbage", false)]
-    public void Versions_older_than_1_22_are_refused(string version, bool supported) =>
-        Assert.Equal(supported, OrtNative.IsSupported(version));
-
-    [Fact]
-    public void The_search_order_is_app_folder_extra_folders_then_the_set_up_cache()
-    {
-        var options = new OrtRuntimeOptions();
-        options.SearchDirectories.Add("/opt/ort");
-        var candidates = OrtLibraryLocator.Candidates(options);
-        Assert.Equal(Path.Combine(AppContext.BaseDirectory, OrtLibraryLocator.LibraryFileName), candidates[0]);
-        Assert.Equal(Path.Combine("/opt/ort", OrtLibraryLocator.LibraryFileName), candidates[1]);
-        Assert.All(candidates.Skip(2), c => Assert.Contains(Path.Combine(".cache", "onnxruntime", "1.22.0"), c, StringComparison.Ordinal));
-    }
+    [InlineData(
+        "Failed to load library /x/libonnxruntime_providers_cuda.so with error: libcublasLt.so.13: cannot open shared object file: No such file or directory",
+        "libcublasLt.so.13")]
+    [InlineData("libcudnn.so.9: cannot open shared object file", "libcudnn.so.9")]
+    [InlineData("some other message", null)]
+    public void The_missing_library_is_read_from_ORT_log(string message, string? missing) =>
+        Assert.Equal(missing, OrtLog.MissingLibrary(message));
 }

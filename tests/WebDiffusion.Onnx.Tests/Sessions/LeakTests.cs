@@ -1,4 +1,4 @@
-using WebDiffusion.Onnx.Native;
+using WebDiffusion.Onnx.Package;
 using WebDiffusion.Onnx.Tests.Infrastructure;
 
 namespace WebDiffusion.Onnx.Tests.Sessions;
@@ -11,7 +11,7 @@ public sealed class LeakTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void A_thousand_create_run_dispose_cycles_leak_no_handles_and_little_memory()
+    public void A_thousand_create_run_dispose_cycles_leak_no_objects_and_little_memory()
     {
         var path = _folder.File("add.onnx");
         TestModels.Add(1, 4, 32, 32).Save(path);
@@ -45,7 +45,7 @@ public sealed class LeakTests : IDisposable
         }
 
         Settle();
-        var handlesBefore = OrtHandle.LiveCount;
+        var handlesBefore = OrtLiveObjects.Count;
         var rssBefore = Environment.WorkingSet;
 
         for (var i = 0; i < 1000; i++)
@@ -54,7 +54,7 @@ public sealed class LeakTests : IDisposable
         }
 
         Settle();
-        var handlesAfter = OrtHandle.LiveCount;
+        var handlesAfter = OrtLiveObjects.Count;
         var rssAfter = Environment.WorkingSet;
 
         Assert.Equal(handlesBefore, handlesAfter);

@@ -1,18 +1,20 @@
-namespace WebDiffusion.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+
+namespace WebDiffusion.Onnx.Package;
 
 /// <summary>
-/// Run options reused across runs of one session (one per concurrent run), so a Run on the reuse path
-/// allocates nothing. A returned instance never carries a terminate flag.
+/// Run options reused across runs of one session (one per concurrent run), so a Run on the reuse path allocates no
+/// native object. A returned instance never carries a terminate flag.
 /// </summary>
-internal sealed class OrtRunOptionsPool : IDisposable
+internal sealed class RunOptionsPool : IDisposable
 {
     private const int MaxPooled = 16;
-    private readonly Stack<OrtRunOptionsHandle> _free = new();
+    private readonly Stack<RunOptions> _free = new();
     private readonly Lock _lock = new();
     private bool _disposed;
 
     /// <summary>A pooled or new run options instance.</summary>
-    public OrtRunOptionsHandle Rent()
+    public RunOptions Rent()
     {
         lock (_lock)
         {
@@ -22,11 +24,13 @@ internal sealed class OrtRunOptionsPool : IDisposable
             }
         }
 
-        return OrtRunOptionsHandle.Create();
+        var created = new RunOptions();
+        OrtLiveObjects.Created();
+        return created;
     }
 
     /// <summary>Gives an instance back (its terminate flag already reset).</summary>
-    public void Return(OrtRunOptionsHandle options)
+    public void Return(RunOptions options)
     {
         lock (_lock)
         {
@@ -37,7 +41,14 @@ internal sealed class OrtRunOptionsPool : IDisposable
             }
         }
 
+        Release(options);
+    }
+
+    /// <summary>Disposes an instance that will not come back.</summary>
+    public static void Release(RunOptions options)
+    {
         options.Dispose();
+        OrtLiveObjects.Released();
     }
 
     /// <inheritdoc />
@@ -48,7 +59,7 @@ internal sealed class OrtRunOptionsPool : IDisposable
             _disposed = true;
             while (_free.TryPop(out var options))
             {
-                options.Dispose();
+                Release(options);
             }
         }
     }
