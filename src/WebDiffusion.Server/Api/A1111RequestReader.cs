@@ -31,7 +31,7 @@ public sealed class A1111RequestReader(
         "inpainting_fill", "inpaint_full_res", "inpaint_full_res_padding", "enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps",
         "hr_resize_x", "hr_resize_y", "hr_prompt", "hr_negative_prompt", "hr_sampler_name", "hr_denoising_strength", "tiling", "model",
         "override_settings", "override_settings_restore_afterwards", "send_images", "save_images", "styles", "restore_faces",
-        "include_init_images", "image_cfg_scale", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name", "webdiffusion_api_defaults",
+        "include_init_images", "image_cfg_scale", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name",
         "s_churn", "s_tmin", "s_tmax", "s_noise", "s_min_uncond",
     };
 

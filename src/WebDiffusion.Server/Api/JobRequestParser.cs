@@ -17,21 +17,20 @@ public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISampler
     public static readonly GenerationRequest UiDefaults = new();
 
     /// <summary>Parses and validates a submitted body; uploaded images are decoded and checked too.</summary>
-    public A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, bool api) => Parse(body, mode, api, checkImages: true);
+    public A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, GenerationProfile profile) => Parse(body, mode, profile, checkImages: true);
 
-    /// <summary>Parses a job's stored body (validated at submission; its images are decoded by the pipeline, not here).</summary>
-    public GenerationRequest ParseStored(string requestJson, string mode, bool api)
+    /// <summary>Parses a job's stored request once per run (validated at submission; its images are decoded by the pipeline, not here).</summary>
+    public GenerationRequest ParseStored(JsonElement request, GenerationMode mode, GenerationProfile profile)
     {
-        using var document = JsonDocument.Parse(requestJson);
-        var result = Parse(document.RootElement, mode == "img2img" ? GenerationMode.Img2Img : GenerationMode.Txt2Img, api, checkImages: false);
+        var result = Parse(request, mode, profile, checkImages: false);
         return result.IsValid
             ? result.Request!
             : throw new ArgumentException("The stored request is no longer valid: " + string.Join("; ", result.Errors.SelectMany(e => e.Value)));
     }
 
-    private A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, bool api, bool checkImages)
+    private A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, GenerationProfile profile, bool checkImages)
     {
         var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler, checkpoints.Resolve, checkImages, checkpoints.Latent);
-        return reader.Read(body, mode, api ? ApiDefaults : UiDefaults);
+        return reader.Read(body, mode, profile == GenerationProfile.A1111 ? ApiDefaults : UiDefaults);
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Server.Api;
+using WebDiffusion.Server.Generation;
 using WebDiffusion.Server.Jobs;
 using WebDiffusion.Server.Security;
 
@@ -33,7 +33,7 @@ public static class JobEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, JobService jobs, JobRequestParser parser, TextRequestCheck textCheck, ILogger<JobService> logger)
+    private static async Task<IResult> SubmitAsync(HttpContext context, GenerationSubmission submission)
     {
         JsonElement body;
         try
@@ -52,43 +52,13 @@ public static class JobEndpoints
         }
 
         var mode = modeText == "img2img" ? GenerationMode.Img2Img : GenerationMode.Txt2Img;
-        var result = parser.Parse(body, mode, api: false);
-        if (!result.IsValid)
+        return await submission.SubmitAsync(ClientIdentity.Owner(context), body, mode, GenerationProfile.Native, context.RequestAborted).ConfigureAwait(false) switch
         {
-            return Results.BadRequest(new { errors = result.Errors });
-        }
-
-        var textErrors = textCheck.Check(result.Request!);
-        if (textErrors.Count > 0)
-        {
-            return Results.BadRequest(new { errors = textErrors });
-        }
-
-        foreach (var unknown in A1111RequestReader.UnknownFields(body))
-        {
-            logger.LogWarning("Ignoring unknown request field {Field}", unknown);
-        }
-
-        foreach (var unknown in OverrideSettingsPolicy.UnknownKeys(result.Request!.OverrideSettings))
-        {
-            logger.LogWarning("Ignoring unknown override_settings key {Key}", unknown);
-        }
-
-        try
-        {
-            var stored = JsonObject.Create(body)!;
-            if (result.Request.Model is { } model)
-            {
-                stored["model"] = model; // the resolved checkpoint: a job resumed after a restart runs on it too
-            }
-
-            var (job, position) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeText, stored.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
-            return Results.Json(new { id = job.Id, position }, statusCode: StatusCodes.Status202Accepted);
-        }
-        catch (QueueFullException ex)
-        {
-            return TooMany(context, ex);
-        }
+            SubmissionOutcome.Accepted a => Results.Json(new { id = a.Job.Id, position = a.Position }, statusCode: StatusCodes.Status202Accepted),
+            SubmissionOutcome.Invalid i => Results.BadRequest(new { errors = i.Errors }),
+            SubmissionOutcome.QueueFull q => TooMany(context, q.Error),
+            _ => throw new InvalidOperationException("Unknown submission outcome."),
+        };
     }
 
     internal static IResult TooMany(HttpContext context, QueueFullException ex)

@@ -21,22 +21,27 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
     private static readonly PngEncoderOptions PreviewPng = new() { MaxDegreeOfParallelism = 1 };
 
     /// <summary>
-    /// The images and the sampling steps of the whole job: n_iter × (first pass + hires pass), with A1111's img2img
-    /// step rule and the stored sampler options (they can change the count: discard penultimate σ, img2img_fix_steps).
+    /// Reads the job once: the envelope, the request parsed with its profile's defaults (on the checkpoint resolved at
+    /// submission), and the images and sampling steps of the whole job: n_iter × (first pass + hires pass), with A1111's
+    /// img2img step rule and the stored sampler options (they can change the count: discard penultimate σ, img2img_fix_steps).
     /// </summary>
-    public (int Images, int TotalSteps) Plan(JobRecord job)
+    public PlannedJob Plan(JobRecord job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var request = Parse(job);
+        var envelope = JobEnvelope.Parse(job.RequestJson ?? throw new ArgumentException("The job was read without its request."));
+        using var document = JsonDocument.Parse(envelope.Request.ToJsonString());
+        var mode = job.Mode == "img2img" ? GenerationMode.Img2Img : GenerationMode.Txt2Img;
+        var request = parser.ParseStored(document.RootElement, mode, envelope.Profile) with { Model = envelope.Checkpoint };
         var settings = SamplerOptionSettings.Read(options.Read(), request.OverrideSettings);
-        return (request.ImageCount, StepPlan.For(request, settings, models.LoadedSchedule ?? DiscreteSchedule.StableDiffusion).Total(request));
+        var steps = StepPlan.For(request, settings, models.LoadedSchedule ?? DiscreteSchedule.StableDiffusion).Total(request);
+        return new PlannedJob(envelope, request, request.ImageCount, steps);
     }
 
     public async Task ExecuteAsync(JobExecution execution, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(execution);
-        var parsed = Parse(execution.Job);
-        if (parsed.Model is { } model && !RestoresSettingsAfterwards(execution.Job) && selection.Name != model)
+        var (envelope, parsed) = (execution.Plan.Envelope, execution.Plan.Request);
+        if (parsed.Model is { } model && !envelope.RestoreAfterwards && selection.Name != model)
         {
             selection.Select(model);
         }
@@ -64,19 +69,6 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
             EtaNoiseSeedDelta = ensd,
             Sampling = SamplerOptionSettings.Read(stored, request.OverrideSettings),
         };
-    }
-
-    private static bool RestoresSettingsAfterwards(JobRecord job)
-    {
-        using var document = JsonDocument.Parse(job.RequestJson);
-        return !document.RootElement.TryGetProperty("override_settings_restore_afterwards", out var restore) || restore.ValueKind != JsonValueKind.False;
-    }
-
-    private GenerationRequest Parse(JobRecord job)
-    {
-        using var document = JsonDocument.Parse(job.RequestJson);
-        var api = document.RootElement.TryGetProperty(SdApiGenerationEndpoints.ApiDefaultsMarker, out var marker) && marker.ValueKind == JsonValueKind.True;
-        return parser.ParseStored(job.RequestJson, job.Mode, api);
     }
 
     private sealed class SkipSignal(JobControl control) : ISkipSignal

@@ -24,6 +24,7 @@ public static class JobServiceExtensions
         services.AddSingleton<QueuePositions>();
         services.AddSingleton<JobCompletions>();
         services.AddSingleton<JobRequestParser>();
+        services.AddSingleton<GenerationSubmission>();
         services.AddSingleton<UserSettingsStore>();
         services.AddSingleton<IJobEvents, HubJobEvents>();
         services.AddSingleton<ModelCache>();

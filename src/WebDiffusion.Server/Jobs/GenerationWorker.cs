@@ -79,12 +79,13 @@ public sealed class GenerationWorker(
         var clock = Stopwatch.StartNew();
         try
         {
-            var (images, steps) = executor.Plan(job);
-            live.Start(job, images, steps);
-            await events.StartedAsync(job, steps, images).ConfigureAwait(false);
+            var plan = executor.Plan(job);
+            live.Start(job, plan.Images, plan.TotalSteps);
+            await events.StartedAsync(job, plan.TotalSteps, plan.Images).ConfigureAwait(false);
             TimeSpan? lastEvent = null;
             var execution = new JobExecution(
                 job,
+                plan,
                 control,
                 (image, ct) => SaveImageAsync(job, image, ct),
                 step =>

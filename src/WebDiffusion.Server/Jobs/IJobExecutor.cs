@@ -4,14 +4,15 @@ namespace WebDiffusion.Server.Jobs;
 public interface IJobExecutor
 {
     /// <summary>
-    /// Number of images the job will produce and the sampling steps of the whole job (every batch, hires passes included),
-    /// for progress before the first step; <see cref="StepProgress"/> counts against the same total.
+    /// Reads the job once: its envelope, its request, the images it will produce and the sampling steps of the whole job
+    /// (every batch, hires passes included), for progress before the first step; <see cref="StepProgress"/> counts
+    /// against the same total. Throws when the stored job cannot run (the job then fails with the reason).
     /// </summary>
-    (int Images, int TotalSteps) Plan(JobRecord job);
+    PlannedJob Plan(JobRecord job);
 
     /// <summary>
-    /// Generates the job's images, calling <see cref="JobExecution.ImageReadyAsync"/> as each one is finished and
-    /// <see cref="JobExecution.ReportStep"/> per sampling step. Throws OperationCanceledException when stopped.
+    /// Generates the planned job's images (<see cref="JobExecution.Plan"/>), calling <see cref="JobExecution.ImageReadyAsync"/>
+    /// as each one is finished and <see cref="JobExecution.ReportStep"/> per sampling step. Throws OperationCanceledException when stopped.
     /// </summary>
     Task ExecuteAsync(JobExecution execution, CancellationToken cancellationToken);
 }

@@ -1,9 +1,12 @@
 namespace WebDiffusion.Server.Jobs;
 
-/// <summary>What the executor gets for one job: the record, the controls and the callbacks into the worker.</summary>
-public sealed class JobExecution(JobRecord job, JobControl control, Func<FinishedImage, CancellationToken, Task> imageReady, Action<StepProgress> step, Action<string> result)
+/// <summary>What the executor gets for one job: the record, its plan, the controls and the callbacks into the worker.</summary>
+public sealed class JobExecution(JobRecord job, PlannedJob plan, JobControl control, Func<FinishedImage, CancellationToken, Task> imageReady, Action<StepProgress> step, Action<string> result)
 {
     public JobRecord Job { get; } = job;
+
+    /// <summary>The job as read once from the journal (its one parsed request).</summary>
+    public PlannedJob Plan { get; } = plan;
 
     public JobControl Control { get; } = control;
 

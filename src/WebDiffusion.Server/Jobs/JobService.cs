@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WebDiffusion.Core.Generation;
 
 namespace WebDiffusion.Server.Jobs;
 
@@ -10,8 +11,10 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
     private readonly SemaphoreSlim _admission = new(1, 1);
 
     /// <summary>Journals and queues a job; throws <see cref="QueueFullException"/> past a quota.</summary>
-    public async Task<(JobRecord Job, int Position)> SubmitAsync(string owner, string mode, string requestJson, CancellationToken cancellationToken = default)
+    public async Task<(JobRecord Job, int Position)> SubmitAsync(string owner, GenerationMode generationMode, JobEnvelope envelope, string prompt, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var mode = generationMode == GenerationMode.Img2Img ? "img2img" : "txt2img";
         JobRecord job;
         await _admission.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -27,7 +30,7 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
                 throw new QueueFullException($"The queue is full ({_options.MaxQueued} jobs); try again later.", retry);
             }
 
-            job = store.Insert(owner, mode, requestJson);
+            job = store.Insert(owner, mode, envelope.ToJson(), prompt);
         }
         finally
         {

@@ -32,12 +32,14 @@ public sealed class JobStore
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath { get; }
 
-    public JobRecord Insert(string owner, string mode, string requestJson)
+    /// <summary>Journals a queued job: its stored envelope and, for lists, its prompt.</summary>
+    public JobRecord Insert(string owner, string mode, string requestJson, string? prompt = null)
     {
         var id = NewId();
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO jobs(id, owner, mode, request, state, created_at) VALUES ($id, $owner, $mode, $request, $state, $now) RETURNING seq";
+        command.CommandText = "INSERT INTO jobs(id, owner, mode, request, prompt, state, created_at) VALUES ($id, $owner, $mode, $request, $prompt, $state, $now) RETURNING seq";
+        command.Parameters.AddWithValue("$prompt", (object?)prompt ?? DBNull.Value);
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$owner", owner);
         command.Parameters.AddWithValue("$mode", mode);
@@ -52,19 +54,19 @@ public sealed class JobStore
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, id, owner, mode, request, state, created_at, started_at, finished_at, error, result FROM jobs WHERE id = $id";
+        command.CommandText = "SELECT seq, id, owner, mode, request, state, created_at, started_at, finished_at, error, result, prompt FROM jobs WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadJob(connection, reader) : null;
     }
 
-    /// <summary>Jobs of <paramref name="owner"/>, newest first.</summary>
+    /// <summary>Jobs of <paramref name="owner"/>, newest first, without their request (<see cref="JobRecord.RequestJson"/> is null).</summary>
     public (IReadOnlyList<JobRecord> Items, int Total) ListByOwner(string owner, int page, int pageSize)
     {
         using var connection = Open();
         var total = Convert.ToInt32(Scalar(connection, "SELECT count(*) FROM jobs WHERE owner = $owner", ("$owner", owner)), CultureInfo.InvariantCulture);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, id, owner, mode, request, state, created_at, started_at, finished_at, error, result FROM jobs WHERE owner = $owner ORDER BY seq DESC LIMIT $limit OFFSET $offset";
+        command.CommandText = "SELECT seq, id, owner, mode, NULL, state, created_at, started_at, finished_at, error, result, prompt FROM jobs WHERE owner = $owner ORDER BY seq DESC LIMIT $limit OFFSET $offset";
         command.Parameters.AddWithValue("$owner", owner);
         command.Parameters.AddWithValue("$limit", pageSize);
         command.Parameters.AddWithValue("$offset", (page - 1) * pageSize);
@@ -351,9 +353,9 @@ public sealed class JobStore
         }
 
         return new JobRecord(
-            id, r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<JobState>(r.GetString(5)),
+            id, r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), Enum.Parse<JobState>(r.GetString(5)),
             ParseTime(r.GetString(6)), r.IsDBNull(7) ? null : ParseTime(r.GetString(7)), r.IsDBNull(8) ? null : ParseTime(r.GetString(8)),
-            r.IsDBNull(9) ? null : r.GetString(9), images, r.GetInt64(0), r.IsDBNull(10) ? null : r.GetString(10));
+            r.IsDBNull(9) ? null : r.GetString(9), images, r.GetInt64(0), r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11));
     }
 
     private static ImageRecord ReadImage(SqliteDataReader r) => new(

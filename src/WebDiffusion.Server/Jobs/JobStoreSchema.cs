@@ -57,6 +57,21 @@ public static class JobStoreSchema
         ALTER TABLE images ADD COLUMN kind TEXT NOT NULL DEFAULT 'generated';
         CREATE INDEX IF NOT EXISTS images_path ON images(path);
         """,
+
+        // 2 → 3: jobs store a versioned envelope (JobEnvelope) instead of the body with a /sdapi flag inside it, and
+        // their prompt in a column of its own, so job lists never read the request (it holds the uploaded images).
+        """
+        UPDATE jobs SET request = json_object(
+            'v', 1,
+            'profile', CASE WHEN json_type(request, '$.webdiffusion_api_defaults') = 'true' THEN 'a1111' ELSE 'native' END,
+            'restore_afterwards', json(CASE WHEN json_type(request, '$.override_settings_restore_afterwards') = 'false' THEN 'false' ELSE 'true' END),
+            'checkpoint', CASE WHEN json_type(request, '$.model') = 'text' THEN json_extract(request, '$.model') END,
+            'request', json(json_remove(request, '$.webdiffusion_api_defaults')))
+          WHERE json_valid(request) AND json_type(request) = 'object' AND json_type(request, '$.v') IS NULL;
+        ALTER TABLE jobs ADD COLUMN prompt TEXT;
+        UPDATE jobs SET prompt = CASE WHEN json_type(request, '$.request.prompt') = 'text' THEN json_extract(request, '$.request.prompt') END
+          WHERE json_valid(request);
+        """,
     ];
 
     /// <summary>

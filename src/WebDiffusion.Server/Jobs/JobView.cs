@@ -15,11 +15,17 @@ public static class JobView
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(live);
         var snapshot = live.Current is { } s && s.JobId == job.Id ? s : null;
-        JsonNode? request = null;
-        if (includeRequest)
+        JsonObject? request = null;
+        if (includeRequest && job.RequestJson is { } stored)
         {
-            request = JsonNode.Parse(job.RequestJson);
-            if (request is JsonObject obj)
+            var envelope = JobEnvelope.Parse(stored);
+            request = envelope.Request;
+            if (envelope.Checkpoint is { } checkpoint)
+            {
+                request["model"] = checkpoint; // the checkpoint resolved at submission, which the job runs on
+            }
+
+            if (request is { } obj)
             {
                 // Images can be megabytes; the job view names them only.
                 foreach (var key in new[] { "init_images", "mask" })
@@ -36,7 +42,7 @@ public static class JobView
         {
             id = job.Id,
             mode = job.Mode,
-            prompt = PromptOf(job.RequestJson),
+            prompt = job.Prompt is null ? null : Shorten(job.Prompt),
             state = job.State.ToString().ToLowerInvariant(),
             position = job.State == JobState.Queued ? store.QueuePosition(job.Sequence) : (int?)null,
             step = snapshot?.Step ?? 0,
@@ -52,24 +58,6 @@ public static class JobView
             imageIds = job.ImageIds,
             request,
         };
-    }
-
-    /// <summary>The job's prompt for lists (first <see cref="PromptPreviewChars"/> characters), or null when absent.</summary>
-    public static string? PromptOf(string requestJson)
-    {
-        ArgumentNullException.ThrowIfNull(requestJson);
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(requestJson);
-            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("prompt", out var prompt) && prompt.ValueKind == System.Text.Json.JsonValueKind.String
-                ? Shorten(prompt.GetString()!)
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 
     /// <summary>How much of a prompt a job list carries.</summary>

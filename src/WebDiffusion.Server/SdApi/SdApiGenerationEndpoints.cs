@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Server.Api;
+using WebDiffusion.Server.Generation;
 using WebDiffusion.Server.Endpoints;
 using WebDiffusion.Server.Jobs;
 using WebDiffusion.Server.Security;
@@ -14,20 +15,17 @@ namespace WebDiffusion.Server.SdApi;
 /// </summary>
 public static class SdApiGenerationEndpoints
 {
-    /// <summary>Marker stored in the job's body so the executor applies A1111's API defaults.</summary>
-    public const string ApiDefaultsMarker = "webdiffusion_api_defaults";
-
     public static IEndpointRouteBuilder MapSdApiGenerationEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/sdapi/v1/txt2img", (HttpContext context, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, TextRequestCheck textCheck, ILogger<JobService> logger)
-            => GenerateAsync(context, GenerationMode.Txt2Img, jobs, parser, textCheck, completions, store, outputs, logger));
-        endpoints.MapPost("/sdapi/v1/img2img", (HttpContext context, JobService jobs, JobRequestParser parser, JobCompletions completions, JobStore store, OutputWriter outputs, TextRequestCheck textCheck, ILogger<JobService> logger)
-            => GenerateAsync(context, GenerationMode.Img2Img, jobs, parser, textCheck, completions, store, outputs, logger));
+        endpoints.MapPost("/sdapi/v1/txt2img", (HttpContext context, GenerationSubmission submission, JobCompletions completions, JobStore store, OutputWriter outputs)
+            => GenerateAsync(context, GenerationMode.Txt2Img, submission, completions, store, outputs));
+        endpoints.MapPost("/sdapi/v1/img2img", (HttpContext context, GenerationSubmission submission, JobCompletions completions, JobStore store, OutputWriter outputs)
+            => GenerateAsync(context, GenerationMode.Img2Img, submission, completions, store, outputs));
         return endpoints;
     }
 
     private static async Task<IResult> GenerateAsync(
-        HttpContext context, GenerationMode mode, JobService jobs, JobRequestParser parser, TextRequestCheck textCheck, JobCompletions completions, JobStore store, OutputWriter outputs, ILogger logger)
+        HttpContext context, GenerationMode mode, GenerationSubmission submission, JobCompletions completions, JobStore store, OutputWriter outputs)
     {
         JsonObject? body;
         try
@@ -54,46 +52,19 @@ public static class SdApiGenerationEndpoints
         }
 
         using var document = JsonDocument.Parse(body.ToJsonString());
-        var result = parser.Parse(document.RootElement, mode, api: true);
-        if (!result.IsValid)
-        {
-            var status = result.Errors.ContainsKey("sampler_name") && result.Errors.Count == 1 ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity;
-            return Results.Json(new { error = "Validation failed", detail = string.Join(" ", result.Errors.SelectMany(e => e.Value)), errors = result.Errors }, statusCode: status);
-        }
-
-        var textErrors = textCheck.Check(result.Request!);
-        if (textErrors.Count > 0)
-        {
-            return Results.Json(new { error = "Validation failed", detail = string.Join(" ", textErrors.SelectMany(e => e.Value)), errors = textErrors },
-                statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-
-        foreach (var unknown in A1111RequestReader.UnknownFields(document.RootElement))
-        {
-            logger.LogWarning("Ignoring unsupported /sdapi field {Field}", unknown);
-        }
-
-        foreach (var unknown in OverrideSettingsPolicy.UnknownKeys(result.Request!.OverrideSettings))
-        {
-            logger.LogWarning("Ignoring unknown override_settings key {Key}", unknown);
-        }
-
-        var stored = body.DeepClone().AsObject();
-        stored[ApiDefaultsMarker] = true;
-        if (result.Request.Model is { } model)
-        {
-            stored["model"] = model; // the resolved checkpoint: a job resumed after a restart runs on it too
-        }
-
-        var modeName = mode == GenerationMode.Img2Img ? "img2img" : "txt2img";
         JobRecord job;
-        try
+        switch (await submission.SubmitAsync(ClientIdentity.Owner(context), document.RootElement, mode, GenerationProfile.A1111, context.RequestAborted).ConfigureAwait(false))
         {
-            (job, _) = await jobs.SubmitAsync(ClientIdentity.Owner(context), modeName, stored.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (QueueFullException ex)
-        {
-            return JobEndpoints.TooMany(context, ex);
+            case SubmissionOutcome.Accepted accepted:
+                job = accepted.Job;
+                break;
+            case SubmissionOutcome.Invalid invalid:
+                var status = invalid.Errors.ContainsKey("sampler_name") && invalid.Errors.Count == 1 ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity;
+                return Results.Json(new { error = "Validation failed", detail = string.Join(" ", invalid.Errors.SelectMany(e => e.Value)), errors = invalid.Errors }, statusCode: status);
+            case SubmissionOutcome.QueueFull full:
+                return JobEndpoints.TooMany(context, full.Error);
+            default:
+                throw new InvalidOperationException("Unknown submission outcome.");
         }
 
         // A disconnecting client does not stop the job: its images are still saved and visible in the gallery.

@@ -24,11 +24,4 @@ public class JobListTests
         Assert.Equal(longPrompt[..JobView.PromptPreviewChars] + "…", shortened);
         Assert.False(items[longId].TryGetProperty("request", out var request) && request.ValueKind != JsonValueKind.Null);
     }
-
-    [Theory]
-    [InlineData("""{"prompt":"x"}""", "x")]
-    [InlineData("""{"mode":"txt2img"}""", null)]
-    [InlineData("""{"prompt":42}""", null)]
-    [InlineData("not json", null)]
-    public void PromptOf_reads_the_prompt_or_nothing(string json, string? expected) => Assert.Equal(expected, JobView.PromptOf(json));
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using WebDiffusion.Server.Api;
 using WebDiffusion.Server.Hosting;
 using WebDiffusion.Server.Jobs;
 using WebDiffusion.Server.Tests.Infrastructure;
@@ -20,7 +21,7 @@ public sealed class JobStoreSchemaTests : IDisposable
         var store = new JobStore(Paths);
         store.Insert("local", "txt2img", "{}");
 
-        Assert.Equal(2, JobStoreSchema.CurrentVersion);
+        Assert.Equal(3, JobStoreSchema.CurrentVersion);
         Assert.Equal(JobStoreSchema.CurrentVersion, ReadVersion());
     }
 
@@ -33,7 +34,7 @@ public sealed class JobStoreSchemaTests : IDisposable
         var reopened = new JobStore(Paths);
 
         Assert.Equal(JobStoreSchema.CurrentVersion, ReadVersion());
-        Assert.Equal("""{"prompt":"old"}""", reopened.Get("j1")?.RequestJson);
+        Assert.Equal("""{"prompt":"old"}""", JobEnvelope.Parse(reopened.Get("j1")!.RequestJson!).Request.ToJsonString());
         Assert.Equal(ImageKind.Generated, reopened.GetImage("i1")?.Kind);
     }
 
@@ -45,8 +46,9 @@ public sealed class JobStoreSchemaTests : IDisposable
 
         var store = new JobStore(Paths);
 
-        Assert.Equal(2, ReadVersion());
-        Assert.Equal("""{"prompt":"old"}""", store.Get("j1")?.RequestJson);
+        Assert.Equal(3, ReadVersion());
+        Assert.Equal("""{"prompt":"old"}""", JobEnvelope.Parse(store.Get("j1")!.RequestJson!).Request.ToJsonString());
+        Assert.Equal("old", store.Get("j1")!.Prompt);
         Assert.Equal(["i1"], store.Get("j1")!.ImageIds);
         var image = store.GetImage("i1")!;
         Assert.Equal(("j1", "bob", 7L, 64, 48, ImageKind.Generated), (image.JobId, image.Owner, image.Seed, image.Width, image.Height, image.Kind));
@@ -105,12 +107,60 @@ public sealed class JobStoreSchemaTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
+    [Fact]
+    public void Version_2_jobs_are_upgraded_to_envelopes_with_the_api_flag_taken_out_of_the_body()
+    {
+        WriteVersion1(2,
+            ("sd", """{"prompt":"a fox","model":"tiny","override_settings_restore_afterwards":false,"webdiffusion_api_defaults":true}"""),
+            ("native", """{"prompt":"a hen","steps":3}"""),
+            ("number", """{"prompt":42}"""),
+            ("broken", "not json"));
+
+        var store = new JobStore(Paths);
+
+        Assert.Equal(3, ReadVersion());
+        var sd = JobEnvelope.Parse(store.Get("sd")!.RequestJson!);
+        Assert.Equal((GenerationProfile.A1111, false, "tiny"), (sd.Profile, sd.RestoreAfterwards, sd.Checkpoint));
+        Assert.Equal("""{"prompt":"a fox","model":"tiny","override_settings_restore_afterwards":false}""", sd.Request.ToJsonString());
+        var native = JobEnvelope.Parse(store.Get("native")!.RequestJson!);
+        Assert.Equal((GenerationProfile.Native, true, (string?)null), (native.Profile, native.RestoreAfterwards, native.Checkpoint));
+        Assert.Equal(("a fox", "a hen", (string?)null, (string?)null), (store.Get("sd")!.Prompt, store.Get("native")!.Prompt, store.Get("number")!.Prompt, store.Get("broken")!.Prompt));
+        Assert.Equal("not json", store.Get("broken")!.RequestJson);
+
+        // Lists read the prompt column only, never the request.
+        var (items, total) = store.ListByOwner("bob", 1, 10);
+        Assert.Equal(5, total);
+        Assert.All(items, j => Assert.Null(j.RequestJson));
+        Assert.Equal("a fox", items.Single(j => j.Id == "sd").Prompt);
+    }
+
+    [Fact]
+    public void A_stored_body_of_the_old_shape_still_reads_as_an_envelope()
+    {
+        var legacy = JobEnvelope.Parse("""{"prompt":"x","model":"m","webdiffusion_api_defaults":true}""");
+        var roundTrip = JobEnvelope.Parse(legacy.ToJson());
+
+        Assert.Equal((GenerationProfile.A1111, true, "m", """{"prompt":"x","model":"m"}"""), (legacy.Profile, legacy.RestoreAfterwards, legacy.Checkpoint, legacy.Request.ToJsonString()));
+        Assert.Equal((legacy.Profile, legacy.RestoreAfterwards, legacy.Checkpoint, legacy.Request.ToJsonString()),
+            (roundTrip.Profile, roundTrip.RestoreAfterwards, roundTrip.Checkpoint, roundTrip.Request.ToJsonString()));
+        Assert.Throws<FormatException>(() => JobEnvelope.Parse("""{"v":9,"request":{}}"""));
+    }
+
     /// <summary>A version-1 journal (as written by the build before step 2) with one job and its image.</summary>
-    private void WriteVersion1()
+    private void WriteVersion1(int version = 1, params (string Id, string Request)[] jobs)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         connection.Open();
-        JobStoreSchema.Migrate(connection, DatabasePath, targetVersion: 1);
+        JobStoreSchema.Migrate(connection, DatabasePath, targetVersion: version);
+        foreach (var (id, request) in jobs)
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO jobs(id, owner, mode, request, state, created_at) VALUES ($id, 'bob', 'txt2img', $request, 'Done', '2024-07-27T10:00:00.0000000+00:00')";
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$request", request);
+            insert.ExecuteNonQuery();
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO jobs(id, owner, mode, request, state, created_at) VALUES ('j1', 'bob', 'txt2img', '{"prompt":"old"}', 'Done', '2024-07-27T10:00:00.0000000+00:00');
