@@ -6,12 +6,9 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scripts/setup.sh"
 set +e
 
 setup_failed=0
-ensure_onnxruntime || setup_failed=1
 ensure_chromium || setup_failed=1
 ensure_ui || setup_failed=1
 ensure_dotnet_build || { echo "dotnet build failed"; echo "0 passed, 1 failed"; exit 1; }
-export WebDiffusion__OnnxRuntimePath="$WD_ORT_LIB"
-export WD_ORT_LIB
 
 results="$WD_ROOT/TestResults"
 rm -rf "$results"; mkdir -p "$results"

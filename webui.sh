@@ -4,10 +4,8 @@
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scripts/setup.sh"
 
-ensure_onnxruntime
 ensure_ui
 ensure_dotnet_build
 
-export WebDiffusion__OnnxRuntimePath="${WebDiffusion__OnnxRuntimePath:-$WD_ORT_LIB}"
 cd "$WD_ROOT"
 exec dotnet "$WD_ROOT/src/WebDiffusion.Server/bin/$WD_DOTNET_CONFIG/net10.0/WebDiffusion.Server.dll" --content-root "$WD_ROOT" "$@"

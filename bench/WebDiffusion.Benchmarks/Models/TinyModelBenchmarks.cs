@@ -27,7 +27,6 @@ public class TinyModelBenchmarks
     {
         _folder = Directory.CreateTempSubdirectory("wd-bench-").FullName;
         TinyModelWriter.WriteModel(_folder, TinyModelVariant.Fp32, _ => { });
-        var env = Environment.GetEnvironmentVariable("WD_ORT_LIB");
         _runtime = OrtRuntime.Load();
         var description = new ModelDescription { Name = "bench", Folder = _folder };
         Directory.CreateDirectory(Path.Combine(_folder, "tokenizer"));

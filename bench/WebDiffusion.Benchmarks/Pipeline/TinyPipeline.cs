@@ -9,7 +9,7 @@ namespace WebDiffusion.Benchmarks.Pipeline;
 /// <summary>
 /// The tiny fp32 model written to a temp folder and opened the way the server opens a model (intra-op threads =
 /// processor count, default previews every 250 ms), plus helpers to time one UNet call and one pipeline run.
-/// Needs WD_ORT_LIB (or ORT on the default search path).
+/// ONNX Runtime comes from the Microsoft.ML.OnnxRuntime package.
 /// </summary>
 public sealed class TinyPipeline : IDisposable
 {
@@ -21,7 +21,6 @@ public sealed class TinyPipeline : IDisposable
     {
         _folder = Directory.CreateTempSubdirectory("wd-bench-pipeline-").FullName;
         TinyModelWriter.WriteModel(_folder, TinyModelVariant.Fp32, f => ClipTokenizer.Default.WriteHuggingFaceFiles(f));
-        var env = Environment.GetEnvironmentVariable("WD_ORT_LIB");
         _runtime = OrtRuntime.Load();
         var description = ModelFolderReader.Describe(_folder, null);
         _model = ModelSet.Open(description, _runtime, new OrtSessionOptions { IntraOpThreads = Math.Max(1, Environment.ProcessorCount) });

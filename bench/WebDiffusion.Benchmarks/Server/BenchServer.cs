@@ -16,8 +16,7 @@ namespace WebDiffusion.Benchmarks.Server;
 /// <summary>
 /// The real server in this process on a free loopback port, with temp models (the tiny fp32 model as "tiny") and data
 /// folders, logging at Warning so the console stays readable, and the per-client rate limit off unless
-/// <c>WebDiffusion:RateLimit:PermitLimit</c> is given (one client polling a job would otherwise hit it). Needs WebDiffusion__OnnxRuntimePath (or ORT on the
-/// default search path).
+/// <c>WebDiffusion:RateLimit:PermitLimit</c> is given (one client polling a job would otherwise hit it).
 /// </summary>
 public sealed class BenchServer : IAsyncDisposable
 {

@@ -11,7 +11,7 @@ public static class TestEnvironment
 
     public static string ClipFolder => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "testdata", "clip"));
 
-    /// <summary>ORT loaded from WD_ORT_LIB, else from the set-up cache under the repository.</summary>
+    /// <summary>ONNX Runtime from the Microsoft.ML.OnnxRuntime package.</summary>
     public static OrtRuntime Runtime => LazyRuntime.Value;
 
     /// <summary>Copies the real CLIP vocab.json and merges.txt into a tokenizer folder.</summary>
