@@ -57,6 +57,31 @@ internal static class DiffusersConfigFiles
         Write(Path.Combine(dir, "scheduler_config.json"), config);
     }
 
+    /// <summary>vae_decoder/config.json and vae_encoder/config.json of an AutoencoderKL whose spatial factor is <paramref name="factor"/>.</summary>
+    public static void WriteVaeConfigs(string folder, int factor)
+    {
+        var blocks = new JsonArray();
+        for (var f = 1; f <= factor; f *= 2)
+        {
+            blocks.Add(8);
+        }
+
+        var config = new JsonObject
+        {
+            ["_class_name"] = "AutoencoderKL",
+            ["_diffusers_version"] = "0.30.0",
+            ["block_out_channels"] = blocks,
+            ["in_channels"] = 3,
+            ["latent_channels"] = 4,
+            ["out_channels"] = 3,
+            ["scaling_factor"] = 0.18215,
+        };
+        foreach (var component in new[] { "vae_decoder", "vae_encoder" })
+        {
+            Write(Path.Combine(folder, component, "config.json"), config.DeepClone());
+        }
+    }
+
     public static void WriteAnalytic(string folder, AnalyticModelParameters parameters)
     {
         var doc = new JsonObject

@@ -19,10 +19,17 @@ public static class TinyModelWriter
     /// <summary>
     /// Writes the model <paramref name="variant"/> into <paramref name="folder"/> (created if needed; existing files are
     /// overwritten). <paramref name="writeTokenizerFiles"/> receives the tokenizer folder and writes vocab.json and
-    /// merges.txt there; when null the tokenizer folder is left out.
+    /// merges.txt there; when null the tokenizer folder is left out. <paramref name="vaeScaleFactor"/> (2, 4 or 8; not for
+    /// the analytic model) is the VAE's spatial factor; other than SD's 8 it is recorded in vae_decoder/config.json and
+    /// vae_encoder/config.json as diffusers does (<c>block_out_channels</c> of log2(f) + 1 entries).
     /// </summary>
-    public static void WriteModel(string folder, TinyModelVariant variant, Action<string>? writeTokenizerFiles = null)
+    public static void WriteModel(string folder, TinyModelVariant variant, Action<string>? writeTokenizerFiles = null, int vaeScaleFactor = 8)
     {
+        if (vaeScaleFactor is not (2 or 4 or 8) || (vaeScaleFactor != 8 && variant == TinyModelVariant.Analytic))
+        {
+            throw new ArgumentOutOfRangeException(nameof(vaeScaleFactor), vaeScaleFactor, "The tiny VAE's factor is 2, 4 or 8 (the analytic model's is 8).");
+        }
+
         if (variant == TinyModelVariant.Analytic)
         {
             WriteAnalyticModel(folder, AnalyticModelParameters.Default, writeTokenizerFiles);
@@ -49,8 +56,12 @@ public static class TinyModelWriter
             _ => new TinyUNetOptions(false, 4, TimestepKind.FloatBatch, "weights.pb"),
         };
         TinyUNetGraph.Write(ComponentPath(folder, "unet"), unet, seed: 2);
-        TinyVaeGraphs.WriteDecoder(ComponentPath(folder, "vae_decoder"), half, seed: 3);
-        TinyVaeGraphs.WriteEncoder(ComponentPath(folder, "vae_encoder"), half, variant == TinyModelVariant.LatentParameters, seed: 4);
+        TinyVaeGraphs.WriteDecoder(ComponentPath(folder, "vae_decoder"), half, seed: 3, vaeScaleFactor);
+        TinyVaeGraphs.WriteEncoder(ComponentPath(folder, "vae_encoder"), half, variant == TinyModelVariant.LatentParameters, seed: 4, vaeScaleFactor);
+        if (vaeScaleFactor != 8)
+        {
+            DiffusersConfigFiles.WriteVaeConfigs(folder, vaeScaleFactor);
+        }
     }
 
     /// <summary>

@@ -87,8 +87,8 @@ public sealed class GuidedDenoiser : IDenoiser
         if (_inChannels != unet.InChannels)
         {
             throw new ArgumentException(
-                unet.InChannels == 9
-                    ? "This is an inpainting model (9 input channels): it needs inpainting conditioning."
+                unet.IsInpainting
+                    ? $"This is an inpainting model ({unet.InChannels} input channels): it needs inpainting conditioning."
                     : $"The UNet takes {unet.InChannels} input channels but the request prepared {_inChannels}.");
         }
 

@@ -18,14 +18,14 @@ public static class TiledVaeDecoder
     /// <param name="shape">Latent shape of one image.</param>
     /// <param name="tileSize">Tile side in latent pixels; images no larger than tileSize + overlap decode whole.</param>
     /// <param name="overlap">Overlap between tiles in latent pixels.</param>
-    /// <param name="pixels">Destination, batch × 3 × 8h × 8w.</param>
+    /// <param name="pixels">Destination, batch × 3 × f·h × f·w (f the decoder's factor).</param>
     /// <param name="cancellationToken">Stops between tiles and inside runs.</param>
     public static void Decode(VaeDecoder decoder, ReadOnlySpan<float> latents, int batch, LatentShape shape, int tileSize, int overlap, Span<float> pixels, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentOutOfRangeException.ThrowIfLessThan(tileSize, 8);
         ArgumentOutOfRangeException.ThrowIfNegative(overlap);
-        var f = VaeDecoder.Factor;
+        var f = decoder.Factor;
         if (shape.Height <= tileSize + overlap && shape.Width <= tileSize + overlap)
         {
             decoder.Decode(latents, batch, shape.Height, shape.Width, pixels, cancellationToken);

@@ -26,7 +26,10 @@ public sealed record ModelDescription
     /// <summary>Factor between VAE latents and unet latents (0.18215 for SD1/2, 0.13025 for XL, or vae_decoder/config.json).</summary>
     public float LatentScale { get; init; } = 0.18215f;
 
-    /// <summary>True for a 9-channel (inpainting) unet.</summary>
+    /// <summary>Latent channels and VAE scale factor (<see cref="LatentFormatReader"/>); image sizes follow it.</summary>
+    public LatentFormat Latent { get; init; } = LatentFormat.StableDiffusion;
+
+    /// <summary>True for an inpainting unet (9 channels for SD).</summary>
     public bool IsInpainting { get; init; }
 
     /// <summary>Hidden size of the text encoder's last_hidden_state, or 0 when unknown.</summary>

@@ -10,7 +10,7 @@ namespace WebDiffusion.Core.Models;
 /// a text_encoder_2 folder or a 1280/2048-wide context means XL, a 768-wide text encoder 1.x, a 1024-wide one 2.x;
 /// anything else (the tiny models' 32) is "unknown". Prediction type: scheduler/scheduler_config.json
 /// <c>prediction_type</c> (default epsilon). Latent scale: vae_decoder/config.json <c>scaling_factor</c> when present,
-/// else 0.13025 for XL and 0.18215 otherwise.
+/// else 0.13025 for XL and 0.18215 otherwise. Latent format: <see cref="LatentFormatReader"/>.
 /// </summary>
 public static class ModelFolderReader
 {
@@ -39,6 +39,7 @@ public static class ModelFolderReader
         var sample = signatures?.UNet.FindInput("sample") ?? TryUNetSample(folder);
         var hidden = signatures?.TextHiddenSize ?? 0;
         var version = GuessVersion(folder, hidden, signatures);
+        var latent = signatures?.Latent ?? LatentFormatReader.Read(folder);
         string? hash = null;
         if (hashes is not null && File.Exists(Path.Combine(folder, ModelComponents.UNet, ModelComponents.ModelFileName)))
         {
@@ -58,7 +59,8 @@ public static class ModelFolderReader
             SdVersion = version,
             PredictionType = ReadPredictionType(folder),
             LatentScale = ReadLatentScale(folder) ?? (version == SdVersion.Xl ? 0.13025f : 0.18215f),
-            IsInpainting = sample?.FixedDim(1) == 9,
+            Latent = latent,
+            IsInpainting = sample?.FixedDim(1) == latent.InpaintingUNetChannels,
             TextHiddenSize = hidden,
             TextEncoderFeatures = signatures is null ? TextEncoderFeatures.IdsOnly : TextEncoderFeatures.From(signatures.TextEncoder),
             Hash = hash,

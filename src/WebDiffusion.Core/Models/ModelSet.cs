@@ -30,9 +30,9 @@ public sealed class ModelSet : IDisposable
         }
 
         TextEncoder = new TextEncoder(text, hidden, TextEncoderFeatures.From(signatures.TextEncoder));
-        UNet = new UNet(unet, hidden);
-        VaeDecoder = new VaeDecoder(decoder);
-        VaeEncoder = encoder is null ? null : new VaeEncoder(encoder);
+        UNet = new UNet(unet, hidden, signatures.Latent);
+        VaeDecoder = new VaeDecoder(decoder, signatures.Latent);
+        VaeEncoder = encoder is null ? null : new VaeEncoder(encoder, signatures.Latent);
     }
 
     /// <summary>The model's description.</summary>
@@ -46,6 +46,9 @@ public sealed class ModelSet : IDisposable
 
     /// <summary>The unet.</summary>
     public UNet UNet { get; }
+
+    /// <summary>The latent format (channels, VAE scale factor) read from the model's files.</summary>
+    public LatentFormat Latent => Signatures.Latent;
 
     /// <summary>The VAE decoder.</summary>
     public VaeDecoder VaeDecoder { get; }

@@ -26,11 +26,12 @@ public static class ModelSignatureChecks
             }
         }
 
+        var latent = LatentFormatReader.Read(folder);
         var text = CheckTextEncoder(Path.Combine(folder, ModelComponents.TextEncoder, ModelComponents.ModelFileName));
-        var unet = CheckUNet(Path.Combine(folder, ModelComponents.UNet, ModelComponents.ModelFileName));
-        var decoder = CheckVaeDecoder(Path.Combine(folder, ModelComponents.VaeDecoder, ModelComponents.ModelFileName));
+        var unet = CheckUNet(Path.Combine(folder, ModelComponents.UNet, ModelComponents.ModelFileName), latent);
+        var decoder = CheckVaeDecoder(Path.Combine(folder, ModelComponents.VaeDecoder, ModelComponents.ModelFileName), latent);
         var encoderPath = Path.Combine(folder, ModelComponents.VaeEncoder, ModelComponents.ModelFileName);
-        var encoder = File.Exists(encoderPath) ? CheckVaeEncoder(encoderPath) : null;
+        var encoder = File.Exists(encoderPath) ? CheckVaeEncoder(encoderPath, latent) : null;
 
         var hidden = text.FindOutput("last_hidden_state")!.FixedDim(2);
         var context = unet.FindInput("encoder_hidden_states")!.FixedDim(2);
@@ -40,7 +41,7 @@ public static class ModelSignatureChecks
                 $"a context width of {hidden} (the text encoder's hidden size)", $"{context}");
         }
 
-        return new ModelSignatures(text, unet, decoder, encoder);
+        return new ModelSignatures(text, unet, decoder, encoder, latent);
     }
 
     /// <summary>Reads a component's signature and checks its external weights; throws <see cref="ModelLoadException"/>.</summary>
@@ -99,13 +100,14 @@ public static class ModelSignatureChecks
         return s;
     }
 
-    private static OnnxModelSignature CheckUNet(string path)
+    private static OnnxModelSignature CheckUNet(string path, LatentFormat latent)
     {
         var s = Read(path);
-        var sample = Input(s, path, "sample", "float [batch,4|9,h,w]", FloatTypes, 4);
-        if (sample.FixedDim(1) is { } channels && channels is not (4 or 9))
+        var (c, inpainting) = (latent.Channels, latent.InpaintingUNetChannels);
+        var sample = Input(s, path, "sample", $"float [batch,{c}|{inpainting},h,w]", FloatTypes, 4);
+        if (sample.FixedDim(1) is { } channels && channels != c && channels != inpainting)
         {
-            throw new ModelLoadException(path, "sample", "4 latent channels (or 9 for inpainting) in dim 1", $"{channels} channels");
+            throw new ModelLoadException(path, "sample", $"{c} latent channels (or {inpainting} for inpainting) in dim 1", $"{channels} channels");
         }
 
         var timestep = Input(s, path, "timestep", "int64 [1], float32 [batch], float16 [batch] or a scalar",
@@ -116,25 +118,26 @@ public static class ModelSignatureChecks
         }
 
         Input(s, path, "encoder_hidden_states", "float [batch,tokens,hidden]", FloatTypes, 3);
-        var output = Output(s, path, "out_sample", "float [batch,4,h,w]", 4);
-        if (output.FixedDim(1) is { } outChannels && outChannels != 4)
+        var output = Output(s, path, "out_sample", $"float [batch,{c},h,w]", 4);
+        if (output.FixedDim(1) is { } outChannels && outChannels != c)
         {
-            throw new ModelLoadException(path, "out_sample", "4 channels", $"{outChannels} channels");
+            throw new ModelLoadException(path, "out_sample", $"{c} channels", $"{outChannels} channels");
         }
 
         return s;
     }
 
-    private static OnnxModelSignature CheckVaeDecoder(string path)
+    private static OnnxModelSignature CheckVaeDecoder(string path, LatentFormat format)
     {
         var s = Read(path);
-        var latent = Input(s, path, "latent_sample", "float [batch,4,h,w]", FloatTypes, 4);
-        if (latent.FixedDim(1) is { } channels && channels != 4)
+        var (c, f) = (format.Channels, format.ScaleFactor);
+        var latent = Input(s, path, "latent_sample", $"float [batch,{c},h,w]", FloatTypes, 4);
+        if (latent.FixedDim(1) is { } channels && channels != c)
         {
-            throw new ModelLoadException(path, "latent_sample", "4 latent channels", $"{channels} channels");
+            throw new ModelLoadException(path, "latent_sample", $"{c} latent channels", $"{channels} channels");
         }
 
-        var image = Output(s, path, "sample", "float [batch,3,8h,8w]", 4);
+        var image = Output(s, path, "sample", $"float [batch,3,{f}h,{f}w]", 4);
         if (image.FixedDim(1) is { } rgb && rgb != 3)
         {
             throw new ModelLoadException(path, "sample", "3 colour channels", $"{rgb} channels");
@@ -143,8 +146,9 @@ public static class ModelSignatureChecks
         return s;
     }
 
-    private static OnnxModelSignature CheckVaeEncoder(string path)
+    private static OnnxModelSignature CheckVaeEncoder(string path, LatentFormat format)
     {
+        var c = format.Channels;
         var s = Read(path);
         var image = Input(s, path, "sample", "float [batch,3,H,W]", FloatTypes, 4);
         if (image.FixedDim(1) is { } rgb && rgb != 3)
@@ -156,13 +160,13 @@ public static class ModelSignatureChecks
         var parameters = s.FindOutput("latent_parameters");
         if (latent is null && parameters is null)
         {
-            throw new ModelLoadException(path, "latent_sample", "an output named 'latent_sample' [batch,4,h,w] or 'latent_parameters' [batch,8,h,w]",
+            throw new ModelLoadException(path, "latent_sample", $"an output named 'latent_sample' [batch,{c},h,w] or 'latent_parameters' [batch,{2 * c},h,w]",
                 "outputs " + Names(s.Outputs));
         }
 
-        if (latent is null && parameters!.FixedDim(1) is { } channels && channels != 8)
+        if (latent is null && parameters!.FixedDim(1) is { } channels && channels != 2 * c)
         {
-            throw new ModelLoadException(path, "latent_parameters", "8 channels (4 mean, 4 log-variance)", $"{channels} channels");
+            throw new ModelLoadException(path, "latent_parameters", $"{2 * c} channels ({c} mean, {c} log-variance)", $"{channels} channels");
         }
 
         return s;

@@ -16,13 +16,14 @@ public sealed class UNet
     private readonly int _timestepRank;
     private readonly bool _timestepIsOne;
 
-    internal UNet(ComponentSession component, int contextSize)
+    internal UNet(ComponentSession component, int contextSize, LatentFormat latent)
     {
+        Latent = latent;
         _component = component;
         var s = component.Signature;
         var sample = s.FindInput("sample")!;
         var timestep = s.FindInput("timestep")!;
-        InChannels = (int)(sample.FixedDim(1) ?? 4);
+        InChannels = (int)(sample.FixedDim(1) ?? latent.Channels);
         ContextSize = contextSize;
         _sampleType = sample.ElementType;
         _contextType = s.FindInput("encoder_hidden_states")!.ElementType;
@@ -35,8 +36,14 @@ public sealed class UNet
     /// <summary>The execution provider the session really runs on: CPU after a fallback from a requested CUDA.</summary>
     public OrtExecutionProvider ExecutionProvider => _component.Session.ExecutionProvider;
 
-    /// <summary>Input channels: 4, or 9 for an inpainting unet (latent, mask, masked-image latent).</summary>
+    /// <summary>Input channels: the latent's (4 for SD), or 2·C + 1 for an inpainting unet (latent, mask, masked-image latent).</summary>
     public int InChannels { get; }
+
+    /// <summary>The latent format it predicts in (its output has <see cref="LatentFormat.Channels"/> channels).</summary>
+    public LatentFormat Latent { get; }
+
+    /// <summary>True for an inpainting unet (9 input channels for SD).</summary>
+    public bool IsInpainting => InChannels == Latent.InpaintingUNetChannels;
 
     /// <summary>Width of each context token (the text encoder's hidden size).</summary>
     public int ContextSize { get; }
@@ -50,7 +57,7 @@ public sealed class UNet
     /// <summary>
     /// Predicts for <paramref name="batch"/> samples of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>
     /// at <paramref name="timestep"/> with <paramref name="context"/> (batch×contextTokens×ContextSize) into
-    /// <paramref name="output"/> (batch×4×height×width).
+    /// <paramref name="output"/> (batch×C×height×width, C the latent channels).
     /// </summary>
     public void Predict(ReadOnlySpan<float> sample, int batch, int channels, int height, int width, float timestep,
         ReadOnlySpan<float> context, int contextTokens, Span<float> output, CancellationToken cancellationToken = default)
@@ -64,9 +71,10 @@ public sealed class UNet
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(contextTokens, 1);
         var plane = height * width;
+        var outChannels = Latent.Channels;
         BatchChunks.CheckLength(sample.Length, (long)batch * channels * plane, nameof(sample));
         BatchChunks.CheckLength(context.Length, (long)batch * contextTokens * ContextSize, nameof(context));
-        BatchChunks.CheckLength(output.Length, (long)batch * 4 * plane, nameof(output));
+        BatchChunks.CheckLength(output.Length, (long)batch * outChannels * plane, nameof(output));
         var session = _component.Session;
         var chunk = BatchChunks.Size(batch, FixedBatch, _component.Path);
         for (var start = 0; start < batch; start += chunk)
@@ -81,8 +89,8 @@ public sealed class UNet
                 cancellationToken);
             try
             {
-                TensorIo.ExpectShape(outputs[0], _component.Path, "out_sample", [chunk, 4, height, width]);
-                TensorIo.ReadFloats(outputs[0], output.Slice(start * 4 * plane, chunk * 4 * plane));
+                TensorIo.ExpectShape(outputs[0], _component.Path, "out_sample", [chunk, outChannels, height, width]);
+                TensorIo.ReadFloats(outputs[0], output.Slice(start * outChannels * plane, chunk * outChannels * plane));
             }
             finally
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Imaging.Resize;
+using WebDiffusion.Core.Models;
 using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Api;
@@ -16,8 +17,10 @@ namespace WebDiffusion.Server.Api;
 /// <param name="isKnownScheduler">Whether a schedule type name runs here.</param>
 /// <param name="resolveCheckpoint">Registry name of a checkpoint given by name, title or hash, or null when unknown; null to skip the check.</param>
 /// <param name="checkImages">Decode and check uploaded images (at submission; a stored request was checked then).</param>
+/// <param name="latentOf">The latent format of the checkpoint a request runs on (by registry name, null = the selected one); SD's when null.</param>
 public sealed class A1111RequestReader(
-    GenerationLimits limits, Func<string, bool> isKnownSampler, Func<string, bool> isKnownScheduler, Func<string, string?>? resolveCheckpoint = null, bool checkImages = true)
+    GenerationLimits limits, Func<string, bool> isKnownSampler, Func<string, bool> isKnownScheduler, Func<string, string?>? resolveCheckpoint = null, bool checkImages = true,
+    Func<string?, LatentFormat>? latentOf = null)
 {
     /// <summary>Fields we read; anything else is reported by <see cref="UnknownFields"/>.</summary>
     public static readonly IReadOnlySet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
@@ -217,15 +220,18 @@ public sealed class A1111RequestReader(
             Add("negative_prompt", $"The negative prompt has {q.NegativePrompt.Length} characters; the limit (MaxPromptChars) is {limits.MaxPromptChars}.");
         }
 
+        // Sizes follow the checkpoint's VAE: SD's factor 8 gives "at least 64, a multiple of 8".
+        var latent = latentOf?.Invoke(q.Model) ?? LatentFormat.StableDiffusion;
+        var f = latent.ScaleFactor;
         foreach (var (field, value) in new[] { ("width", q.Width), ("height", q.Height) })
         {
-            if (value < 64 || value > limits.MaxSide)
+            if (value < latent.MinimumSide || value > limits.MaxSide)
             {
-                Add(field, $"{field} must be between 64 and {limits.MaxSide} (MaxSide); got {value}.");
+                Add(field, $"{field} must be between {latent.MinimumSide} and {limits.MaxSide} (MaxSide); got {value}.");
             }
-            else if (value % 8 != 0)
+            else if (value % f != 0)
             {
-                Add(field, $"{field} must be a multiple of 8; got {value} (try {value / 8 * 8} or {(value / 8 * 8) + 8}).");
+                Add(field, $"{field} must be a multiple of {f}; got {value} (try {latent.Floor(value)} or {latent.Floor(value) + f}).");
             }
         }
 
@@ -363,7 +369,7 @@ public sealed class A1111RequestReader(
                 Add("hr_resize_x", $"hr_resize_x/hr_resize_y must be between 0 and {limits.MaxSide}.");
             }
 
-            var (tw, th) = StableDiffusionPipeline.HiresTarget(q);
+            var (tw, th) = StableDiffusionPipeline.HiresTarget(q, latent);
             if ((long)tw * th * q.BatchSize > limits.MaxPixelsPerBatch || tw > limits.MaxSide || th > limits.MaxSide)
             {
                 Add("hr_scale", $"The hires target {tw}x{th} (× batch {q.BatchSize}) exceeds the limits MaxSide {limits.MaxSide} / MaxPixelsPerBatch {limits.MaxPixelsPerBatch}.");

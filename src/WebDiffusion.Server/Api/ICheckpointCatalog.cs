@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Models;
+
 namespace WebDiffusion.Server.Api;
 
 /// <summary>Which checkpoints a request may name (the <c>model</c> field, <c>override_settings.sd_model_checkpoint</c>).</summary>
@@ -8,4 +10,10 @@ public interface ICheckpointCatalog
     /// <paramref name="nameTitleOrHash"/>, or null when there is none.
     /// </summary>
     string? Resolve(string nameTitleOrHash);
+
+    /// <summary>
+    /// The latent format of the checkpoint a job naming <paramref name="name"/> runs on (the selected or first usable one
+    /// when null), so image sizes follow its VAE; SD's format when there is none.
+    /// </summary>
+    LatentFormat Latent(string? name);
 }

@@ -31,7 +31,7 @@ public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISampler
 
     private A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, bool api, bool checkImages)
     {
-        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler, checkpoints.Resolve, checkImages);
+        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler, checkpoints.Resolve, checkImages, checkpoints.Latent);
         return reader.Read(body, mode, api ? ApiDefaults : UiDefaults);
     }
 }

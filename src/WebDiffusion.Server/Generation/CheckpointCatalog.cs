@@ -5,8 +5,17 @@ using WebDiffusion.Server.SdApi;
 namespace WebDiffusion.Server.Generation;
 
 /// <summary>Checkpoint names over the model registry, matched as <c>/sdapi/v1/sd-models</c> lists them; rescans once on a miss.</summary>
-public sealed class CheckpointCatalog(ModelRegistry registry) : ICheckpointCatalog
+public sealed class CheckpointCatalog(ModelRegistry registry, CurrentModelSelection selection) : ICheckpointCatalog
 {
+    public LatentFormat Latent(string? name)
+    {
+        var snapshot = registry.Current;
+        var chosen = name ?? selection.Name;
+        var model = chosen is null ? null : snapshot.Find(chosen);
+        model ??= snapshot.Models.FirstOrDefault(m => m.IsUsable);
+        return model?.Latent ?? LatentFormat.StableDiffusion;
+    }
+
     public string? Resolve(string nameTitleOrHash)
     {
         ArgumentNullException.ThrowIfNull(nameTitleOrHash);

@@ -39,10 +39,10 @@ public sealed class ModelTestFolders : IDisposable
         File.Copy(SharedTestData.File("clip", "merges.txt"), Path.Combine(folder, "merges.txt"));
     }
 
-    public string Write(string name, TinyModelVariant variant)
+    public string Write(string name, TinyModelVariant variant, int vaeScaleFactor = 8)
     {
         var folder = Path.Combine(CheckpointsDir, name);
-        TinyModelWriter.WriteModel(folder, variant, CopyTokenizer);
+        TinyModelWriter.WriteModel(folder, variant, CopyTokenizer, vaeScaleFactor);
         return folder;
     }
 
