@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
 using WebDiffusion.Server.Tests.Infrastructure;
 
 namespace WebDiffusion.Benchmarks.Server;
@@ -27,17 +28,24 @@ public static class HubThroughputHarness
         var warm = await BenchServer.SubmitAsync(http, BenchServer.TinyJob(steps: 2, size: size));
         await BenchServer.WaitAsync(http, warm, TimeSpan.FromSeconds(60));
 
-        var clients = new List<SignalRJsonClient>();
+        var clients = new List<HubEventStream>();
+        var sockets = new List<CountingWebSocket>();
         try
         {
             for (var i = 0; i < clientCount; i++)
             {
-                var client = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+                CountingWebSocket? socket = null;
+                var client = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress", options =>
+                {
+                    options.Transports = HttpTransportType.WebSockets;
+                    options.WebSocketFactory = async (context, cancellationToken) => socket = await CountingWebSocket.ConnectAsync(context.Uri, cancellationToken);
+                });
                 await client.InvokeAsync("SubscribeMine");
                 clients.Add(client);
+                sockets.Add(socket ?? throw new InvalidOperationException("the SignalR client did not open a WebSocket"));
             }
 
-            var bytesBefore = clients.Select(c => c.BytesReceived).ToArray();
+            var bytesBefore = sockets.Select(s => s.BytesReceived).ToArray();
             var ids = new List<string>();
             for (var j = 0; j < jobCount; j++)
             {
@@ -46,7 +54,7 @@ public static class HubThroughputHarness
 
             var last = ids[^1];
             var received = await Task.WhenAll(clients.Select(c => CollectAsync(c, last)));
-            var bytes = clients.Select((c, i) => c.BytesReceived - bytesBefore[i]).ToArray();
+            var bytes = sockets.Select((s, i) => s.BytesReceived - bytesBefore[i]).ToArray();
             Report(received, bytes, ids, clientCount, steps, size);
         }
         finally
@@ -60,7 +68,7 @@ public static class HubThroughputHarness
         return 0;
     }
 
-    private static async Task<List<HubEvent>> CollectAsync(SignalRJsonClient client, string lastJob)
+    private static async Task<List<HubEvent>> CollectAsync(HubEventStream client, string lastJob)
     {
         var events = await client.ReadUntilAsync("finished", e => e.GetProperty("jobId").GetString() == lastJob, TimeSpan.FromMinutes(10));
         return [.. events.Where(e => e.Target is "queued" or "started" or "step" or "imageSaved" or "finished")];

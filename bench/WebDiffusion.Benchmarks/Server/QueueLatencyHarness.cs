@@ -19,7 +19,7 @@ public static class QueueLatencyHarness
         var steps = args.Int("steps", 1);
         await using var server = await BenchServer.StartAsync();
         using var http = server.NewClient();
-        await using var hub = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+        await using var hub = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await hub.InvokeAsync("SubscribeMine");
 
         // Warm-up: loads the model, JITs the paths.

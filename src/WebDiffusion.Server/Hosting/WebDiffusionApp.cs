@@ -86,6 +86,7 @@ public static class WebDiffusionApp
 
     private static void UseWebDiffusionPipeline(this WebApplication app)
     {
+        app.UseWebDiffusionRequestLogging();
         app.UseWebDiffusionSecurity();
         app.UseResponseCompression();
         app.UseDefaultFiles();

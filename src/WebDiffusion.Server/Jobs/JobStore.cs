@@ -10,17 +10,11 @@ namespace WebDiffusion.Server.Jobs;
 /// </summary>
 public sealed class JobStore
 {
-    private static int _initialized;
     private readonly string _connectionString;
 
     public JobStore(WebDiffusionPaths paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        if (Interlocked.Exchange(ref _initialized, 1) == 0)
-        {
-            SQLitePCL.Batteries_V2.Init();
-        }
-
         Directory.CreateDirectory(paths.DataDir);
         DatabasePath = Path.Combine(paths.DataDir, "webdiffusion.db");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Cache = SqliteCacheMode.Private, Pooling = true }.ToString();

@@ -93,7 +93,7 @@ public class JobEngineTests
     public async Task A_hub_client_gets_step_events_in_order_with_previews_and_the_image_id()
     {
         await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
-        await using var hub = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+        await using var hub = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await hub.InvokeAsync("SubscribeMine");
 
         var id = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(steps: 12, size: 128));
@@ -119,7 +119,7 @@ public class JobEngineTests
     public async Task Cancelling_a_running_job_stops_it_and_the_next_job_runs()
     {
         await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
-        await using var hub = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+        await using var hub = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await hub.InvokeAsync("SubscribeMine");
         var longJob = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(steps: 150, batchCount: 50, size: 128));
         var next = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(steps: 3));
@@ -141,7 +141,7 @@ public class JobEngineTests
     public async Task Interrupt_keeps_finished_images_and_marks_the_job_interrupted()
     {
         await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
-        await using var hub = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+        await using var hub = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await hub.InvokeAsync("SubscribeMine");
         var id = await JobApi.SubmitAsync(server.Client, JobApi.Tiny(steps: 150, batchCount: 40, size: 256)); // several seconds: the interrupt lands mid-job
         await hub.ReadUntilAsync("imageSaved", e => e.GetProperty("jobId").GetString() == id, TimeSpan.FromSeconds(60));

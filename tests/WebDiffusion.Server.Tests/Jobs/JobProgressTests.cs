@@ -12,7 +12,7 @@ public class JobProgressTests
     public async Task Hub_progress_counts_batches_n_iter_and_hires_monotonically_to_one()
     {
         await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
-        await using var hub = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+        await using var hub = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await hub.InvokeAsync("SubscribeMine");
 
         var id = await JobApi.SubmitAsync(server.Client, new

@@ -16,7 +16,7 @@ public class QueuePositionTests
     public async Task Queued_jobs_get_new_positions_as_jobs_ahead_start_or_are_cancelled_and_never_after_they_start()
     {
         await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
-        await using var hub = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+        await using var hub = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await hub.InvokeAsync("SubscribeMine");
         var events = new List<HubEvent>();
 
@@ -53,13 +53,13 @@ public class QueuePositionTests
     public async Task Subscribing_to_a_running_job_returns_its_state_with_the_latest_preview_and_eta()
     {
         await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
-        await using var watcher = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+        await using var watcher = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await watcher.InvokeAsync("SubscribeMine");
         var longJob = await JobApi.SubmitAsync(server.Client, Long());
         await watcher.ReadUntilAsync("step", e => Is(e, longJob) && e.GetProperty("preview").ValueKind == JsonValueKind.String, Wait);
 
         // A client that (re)connects mid-job catches up from the "state" message alone.
-        await using var late = await SignalRJsonClient.ConnectAsync(server.BaseAddress, "/hubs/progress");
+        await using var late = await HubEventStream.ConnectAsync(server.BaseAddress, "/hubs/progress");
         await late.InvokeAsync("SubscribeJob", longJob);
         var state = (await late.ReadUntilAsync("state", e => e.GetProperty("id").GetString() == longJob, Wait))[^1].Argument;
 
