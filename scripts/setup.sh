@@ -37,6 +37,7 @@ ensure_chromium() {
 }
 
 ensure_dotnet_build() {
-  wd_log "dotnet build ($WD_DOTNET_CONFIG)"
-  dotnet build "$WD_ROOT/WebDiffusion.sln" -c "$WD_DOTNET_CONFIG" --nologo -v quiet -clp:ErrorsOnly
+  # WD_ORT_FLAVOR=Cuda builds on Microsoft.ML.OnnxRuntime.Gpu.Linux instead of the CPU package
+  wd_log "dotnet build ($WD_DOTNET_CONFIG, ONNX Runtime ${WD_ORT_FLAVOR:-Cpu})"
+  dotnet build "$WD_ROOT/WebDiffusion.sln" -c "$WD_DOTNET_CONFIG" -p:OrtFlavor="${WD_ORT_FLAVOR:-Cpu}" --nologo -v quiet -clp:ErrorsOnly
 }

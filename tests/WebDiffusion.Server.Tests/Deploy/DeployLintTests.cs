@@ -35,12 +35,12 @@ public sealed class DeployLintTests : IDisposable
             return text.Replace(from, to, StringComparison.Ordinal);
         }
 
-        dockerfile = Replace(dockerfile, "FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04 AS runtime", "FROM nvidia/cuda:latest AS runtime");
+        dockerfile = Replace(dockerfile, "FROM nvidia/cuda:13.0.0-cudnn-runtime-ubuntu24.04 AS runtime", "FROM nvidia/cuda:latest AS runtime");
         dockerfile = Replace(dockerfile, "USER webdiffusion:webdiffusion", "USER root");
         dockerfile = Replace(dockerfile, "HEALTHCHECK --interval", "# HEALTHCHECK --interval");
         dockerfile = Replace(dockerfile, "  CMD curl -fsS", "#  CMD curl -fsS");
         dockerfile = Replace(dockerfile, "EXPOSE 7860", "EXPOSE 8080");
-        dockerfile = Replace(dockerfile, "| sha256sum -c -;", "> /dev/null;");
+        dockerfile = Replace(dockerfile, "RUN groupadd", "RUN curl -fsSL -o /tmp/x.tgz https://example.invalid/x.tgz\nRUN groupadd");
         dockerfile = Replace(dockerfile, "    WebDiffusion__Port=7860", "    WebDiffusion__Port=7860 \\\n    HF_TOKEN=hf_abc123");
         File.WriteAllText(Path.Combine(_temp, "Dockerfile"), dockerfile);
 
