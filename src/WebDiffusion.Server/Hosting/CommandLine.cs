@@ -30,7 +30,8 @@ public sealed record CommandLine(
         WebDiffusion - Stable Diffusion web UI on ONNX Runtime
 
         Usage: ./webui.sh [flags]            serve the UI and API (http://127.0.0.1:7860)
-               ./webui.sh <verb> [args]      run a command instead of serving
+               ./webui.sh <verb> [args]      run a command instead of serving (the flags below
+                                             may come before or after the verb)
 
         Flags (also settable in appsettings.json, section "WebDiffusion", or as
         environment variables such as WebDiffusion__Port=7861):
@@ -66,14 +67,15 @@ public sealed record CommandLine(
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            if (verb.Count > 0)
+            var (flag, inlineValue) = SplitFlag(arg);
+            if (verb.Count > 0 && !IsServerFlag(flag))
             {
-                // Everything after the verb belongs to the verb.
+                // After the verb, the server's own flags still configure it (./webui.sh models list --models-dir D);
+                // every other word is the verb's.
                 verb.Add(arg);
                 continue;
             }
 
-            var (flag, inlineValue) = SplitFlag(arg);
             if (flag is "--help" or "-h")
             {
                 help = true;
@@ -107,6 +109,9 @@ public sealed record CommandLine(
 
         return new CommandLine(settings, verb, help, contentRoot);
     }
+
+    private static bool IsServerFlag(string flag) =>
+        SwitchFlags.ContainsKey(flag) || ValueFlags.ContainsKey(flag) || flag is "--content-root" or "--contentRoot";
 
     private static (string Flag, string? Value) SplitFlag(string arg)
     {

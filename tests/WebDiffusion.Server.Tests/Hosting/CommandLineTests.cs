@@ -24,6 +24,23 @@ public class CommandLineTests
         Assert.Equal(["models", "demo", "tiny", "--fp16"], cl.Verb);
     }
 
+    [Fact]
+    public void Server_flags_after_the_verb_still_configure_the_server()
+    {
+        var cl = CommandLine.Parse(["models", "pull", "org/repo", "--models-dir", "/m", "--name", "x", "--data-dir=/d", "--listen"]);
+        Assert.Equal(["models", "pull", "org/repo", "--name", "x"], cl.Verb);
+        Assert.Equal("/m", cl.Settings["WebDiffusion:ModelsDir"]);
+        Assert.Equal("/d", cl.Settings["WebDiffusion:DataDir"]);
+        Assert.Equal("true", cl.Settings["WebDiffusion:Listen"]);
+    }
+
+    [Fact]
+    public void A_server_flag_after_the_verb_without_its_value_is_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CommandLine.Parse(["models", "list", "--models-dir"]));
+        Assert.Contains("--models-dir needs a value", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--bogus")]
     [InlineData("--port")]
