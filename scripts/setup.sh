@@ -32,12 +32,40 @@ ensure_chromium() {
   if command -v chromium >/dev/null 2>&1; then return 0; fi
   if [[ "$(id -u)" != 0 ]]; then wd_log "chromium missing and not root: install it with apt-get install chromium"; return 1; fi
   wd_log "installing Debian chromium"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  wd_apt update -qq && wd_apt install -y -qq chromium
 }
 
+# apt-get, waiting for a dpkg/apt lock held by another apt run (up to 10 minutes) instead of failing at once.
+wd_apt() {
+  local attempt
+  mkdir -p "$WD_CACHE"
+  for attempt in $(seq 1 60); do
+    if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=10 "$@" >/dev/null 2>"$WD_CACHE/apt.err"; then
+      return 0
+    fi
+    if ! grep -qiE "lock|dpkg was interrupted" "$WD_CACHE/apt.err"; then cat "$WD_CACHE/apt.err" >&2; return 1; fi
+    [[ $attempt == 1 ]] && wd_log "apt/dpkg is locked by another process; waiting"
+    sleep 10
+  done
+  cat "$WD_CACHE/apt.err" >&2
+  return 1
+}
+
+# dotnet build, skipped when nothing it reads changed since the last successful build with the same flavour
+# (./webui.sh --help then answers at once). WD_ORT_FLAVOR=Cuda builds on Microsoft.ML.OnnxRuntime.Gpu.Linux.
 ensure_dotnet_build() {
-  # WD_ORT_FLAVOR=Cuda builds on Microsoft.ML.OnnxRuntime.Gpu.Linux instead of the CPU package
-  wd_log "dotnet build ($WD_DOTNET_CONFIG, ONNX Runtime ${WD_ORT_FLAVOR:-Cpu})"
-  dotnet build "$WD_ROOT/WebDiffusion.sln" -c "$WD_DOTNET_CONFIG" -p:OrtFlavor="${WD_ORT_FLAVOR:-Cpu}" --nologo -v quiet -clp:ErrorsOnly
+  local flavor="${WD_ORT_FLAVOR:-Cpu}"
+  local stamp="$WD_CACHE/dotnet-build-$WD_DOTNET_CONFIG.stamp"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$flavor" ]] && [[ -z "$(find "$WD_ROOT/src" "$WD_ROOT/tests" "$WD_ROOT/bench" \
+      \( -name bin -o -name obj -o -name node_modules \) -prune -o -type f -newer "$stamp" -print -quit)" ]] \
+      && [[ -z "$(find "$WD_ROOT" -maxdepth 1 -type f \( -name '*.props' -o -name '*.sln' -o -name global.json -o -name .editorconfig \) \
+      -newer "$stamp" -print -quit)" ]]; then
+    return 0
+  fi
+  wd_log "dotnet build ($WD_DOTNET_CONFIG, ONNX Runtime $flavor)"
+  mkdir -p "$WD_CACHE"
+  local started="$WD_CACHE/dotnet-build.started"; : > "$started"
+  dotnet build "$WD_ROOT/WebDiffusion.sln" -c "$WD_DOTNET_CONFIG" -p:OrtFlavor="$flavor" --nologo -v quiet -clp:ErrorsOnly || return 1
+  # the stamp carries the build's start time, so a file edited during the build triggers the next one
+  mv "$started" "$stamp"; echo "$flavor" > "$stamp.tmp"; touch -r "$stamp" "$stamp.tmp"; mv "$stamp.tmp" "$stamp"
 }
