@@ -36,6 +36,9 @@ public sealed class UNet
     /// <summary>The execution provider the session really runs on: CPU after a fallback from a requested CUDA.</summary>
     public OrtExecutionProvider ExecutionProvider => _component.Session.ExecutionProvider;
 
+    /// <summary>Whether the session was opened from ONNX Runtime's optimized-model cache (the model was optimized on an earlier load).</summary>
+    public bool LoadedFromOptimizedModelCache => _component.Session.LoadedFromOptimizedModelCache;
+
     /// <summary>Input channels: the latent's (4 for SD), or 2·C + 1 for an inpainting unet (latent, mask, masked-image latent).</summary>
     public int InChannels { get; }
 

@@ -5,6 +5,7 @@ using WebDiffusion.Core.Text.Tokenization;
 using WebDiffusion.Onnx;
 using Microsoft.Extensions.Options;
 using WebDiffusion.Server.Doctor;
+using WebDiffusion.Server.Hosting;
 using WebDiffusion.Server.Runtime;
 using WebDiffusion.Server.SdApi;
 
@@ -24,14 +25,16 @@ public sealed class ModelCache : IDisposable
     private readonly ExecutionProviderOptions _provider;
     private readonly PromptTokenizerSource _tokenizers;
     private readonly EmbeddingLibrarySource _embeddings;
+    private readonly string _ortCacheFolder;
     private Loaded? _loaded;
     private int _leases;
     private bool _unloadWhenFree;
 
-    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, PromptTokenizerSource tokenizers, EmbeddingLibrarySource embeddings, ILogger<ModelCache> logger)
+    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, PromptTokenizerSource tokenizers, EmbeddingLibrarySource embeddings, WebDiffusionPaths paths, ILogger<ModelCache> logger)
     {
         _tokenizers = tokenizers;
         _embeddings = embeddings;
+        _ortCacheFolder = Path.Combine(paths.DataDir, "cache", "onnxruntime");
         _provider = provider.Value;
         _registry = registry;
         _runtime = runtime;
@@ -108,6 +111,8 @@ public sealed class ModelCache : IDisposable
                     ExecutionProvider = _provider.CudaRequested ? OrtExecutionProvider.Cuda : OrtExecutionProvider.Cpu,
                     RequireCuda = _provider.RequireCuda,
                     OnExecutionProviderFallback = reason => _logger.LogWarning("CUDA is not available, running on the CPU: {Reason}", reason),
+                    // ORT's optimized model is kept in the data folder, so a model is optimized once, not on every load
+                    OptimizedModelCacheFolder = _ortCacheFolder,
                 };
                 // ORT's worker threads spin-wait between kernels by default; in a web server that shares the CPU this
                 // starves request handling (a 202 could wait for a whole job). Block instead of spinning.

@@ -41,4 +41,24 @@ public class ModelCacheTests
         Assert.Null(cache.LoadedName);
         Assert.Null(cache.LoadedExecutionProvider);
     }
+
+    [Fact]
+    public async Task A_model_is_optimized_once_and_opened_from_the_data_folders_cache_on_the_next_load()
+    {
+        await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root, "alpha"));
+        var cache = server.Services.GetRequiredService<ModelCache>();
+        var folder = Path.Combine(server.DataDir, "cache", "onnxruntime");
+
+        using (var lease = cache.Acquire("alpha", "test"))
+        {
+            Assert.False(lease.Context.Model.UNet.LoadedFromOptimizedModelCache);
+        }
+
+        Assert.NotEmpty(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories));
+        cache.Unload();
+        using (var lease = cache.Acquire("alpha", "test"))
+        {
+            Assert.True(lease.Context.Model.UNet.LoadedFromOptimizedModelCache);
+        }
+    }
 }
