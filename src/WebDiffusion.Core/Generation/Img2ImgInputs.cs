@@ -1,4 +1,5 @@
 using WebDiffusion.Core.Imaging;
+using WebDiffusion.Core.Imaging.Codecs;
 using WebDiffusion.Core.Imaging.Compositing;
 using WebDiffusion.Core.Imaging.Filters;
 using WebDiffusion.Core.Imaging.Masks;
@@ -131,12 +132,12 @@ public sealed class Img2ImgInputs
     {
         try
         {
-            var image = PngDecoder.Decode(bytes, options).Image;
+            var image = UploadedImageDecoder.Decode(bytes, options.MaxPixels);
             return flatten ? FlattenOnWhite(image) : image;
         }
         catch (InvalidImageException ex)
         {
-            throw new ArgumentException($"The {what} is not a usable PNG: {ex.Message}", ex);
+            throw new ArgumentException($"The {what} is not a usable {UploadFormats.Sniff(bytes) ?? "PNG"}: {ex.Message}", ex);
         }
     }
 

@@ -1,33 +1,34 @@
 using WebDiffusion.Core.Imaging;
-using WebDiffusion.Core.Imaging.Png;
+using WebDiffusion.Core.Imaging.Codecs;
 
 namespace WebDiffusion.Server.Api;
 
 /// <summary>
 /// Checks an uploaded generation image (init image or mask) when the request is submitted, so a bad upload is a 4xx
-/// and not a job that fails later: the PNG signature, the IHDR header, the <see cref="GenerationLimits.MaxUploadSide"/>
-/// limit (read from the header before anything is inflated), and a full decode.
+/// and not a job that fails later: PNG, JPEG or WebP, the header's size against <see cref="GenerationLimits.MaxUploadSide"/>
+/// (read before any pixel is decoded), and a full decode.
 /// </summary>
 public static class UploadedImageCheck
 {
-    /// <summary>Null when <paramref name="bytes"/> is a PNG we can decode within the limit; otherwise why not.</summary>
+    /// <summary>Null when <paramref name="bytes"/> is a PNG, JPEG or WebP we can decode within the limit; otherwise why not.</summary>
     public static string? Problem(byte[] bytes, int maxUploadSide)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length > 0 && !PngInfo.HasSignature(bytes) && SniffFormat(bytes) is { } format)
+        if (bytes.Length > 0 && SniffFormat(bytes) is { } other and not ("PNG" or "JPEG" or "WebP"))
         {
-            return $"is a {format} image; the server decodes PNG only. Convert it to PNG before sending (for example PIL: image.save(buffer, format=\"PNG\"))";
+            return $"is a {other} image; the server decodes PNG, JPEG and WebP. Convert it before sending (for example PIL: image.save(buffer, format=\"PNG\"))";
         }
 
+        var format = SniffFormat(bytes) ?? "PNG";
         try
         {
-            var header = PngInfo.ReadHeader(bytes);
-            if (header.Width > maxUploadSide || header.Height > maxUploadSide)
+            var (_, width, height) = UploadedImageDecoder.ReadHeader(bytes);
+            if (width > maxUploadSide || height > maxUploadSide)
             {
-                return $"is {header.Width}x{header.Height}; the MaxUploadSide limit is {maxUploadSide} pixels per side (WebDiffusion:Limits:MaxUploadSide)";
+                return $"is {width}x{height}; the MaxUploadSide limit is {maxUploadSide} pixels per side (WebDiffusion:Limits:MaxUploadSide)";
             }
 
-            PngDecoder.Decode(bytes, new PngDecoderOptions { MaxPixels = (long)maxUploadSide * maxUploadSide });
+            UploadedImageDecoder.Decode(bytes, (long)maxUploadSide * maxUploadSide);
             return null;
         }
         catch (ImageTooLargeException ex)
@@ -36,17 +37,10 @@ public static class UploadedImageCheck
         }
         catch (InvalidImageException ex)
         {
-            return "is not a usable PNG: " + ex.Message;
+            return $"is not a usable {format}: {ex.Message}";
         }
     }
 
-    /// <summary>The name of a common non-PNG image format the bytes start with, or null.</summary>
-    public static string? SniffFormat(ReadOnlySpan<byte> bytes) => bytes switch
-    {
-        [0xFF, 0xD8, 0xFF, ..] => "JPEG",
-        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "WebP",
-        [(byte)'G', (byte)'I', (byte)'F', (byte)'8', ..] => "GIF",
-        [(byte)'B', (byte)'M', ..] => "BMP",
-        _ => null,
-    };
+    /// <summary>The name of a common image format the bytes start with ("PNG", "JPEG", "WebP", "GIF", "BMP"), or null.</summary>
+    public static string? SniffFormat(ReadOnlySpan<byte> bytes) => UploadFormats.Sniff(bytes);
 }

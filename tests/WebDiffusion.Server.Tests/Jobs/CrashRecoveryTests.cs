@@ -226,6 +226,8 @@ public sealed class CrashRecoveryTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // these tests poll a job every few milliseconds; the per-client API rate limit (120 per 10 s) is not what they test
+        info.Environment["WebDiffusion__RateLimit__PermitLimit"] = "100000";
         foreach (var arg in new[] { dll, "--content-root", RepositoryRoot.Path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--models-dir", Path.Combine(_root.FullName, "models"), "--data-dir", Path.Combine(_root.FullName, "data") })
         {
