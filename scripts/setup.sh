@@ -64,8 +64,8 @@ ensure_dotnet_build() {
   fi
   wd_log "dotnet build ($WD_DOTNET_CONFIG, ONNX Runtime $flavor)"
   mkdir -p "$WD_CACHE"
-  local started="$WD_CACHE/dotnet-build.started"; : > "$started"
+  # written before the build, so the stamp carries its start time: a file edited during the build triggers the next one
+  echo "$flavor" > "$stamp.started"
   dotnet build "$WD_ROOT/WebDiffusion.sln" -c "$WD_DOTNET_CONFIG" -p:OrtFlavor="$flavor" --nologo -v quiet -clp:ErrorsOnly || return 1
-  # the stamp carries the build's start time, so a file edited during the build triggers the next one
-  mv "$started" "$stamp"; echo "$flavor" > "$stamp.tmp"; touch -r "$stamp" "$stamp.tmp"; mv "$stamp.tmp" "$stamp"
+  mv "$stamp.started" "$stamp"
 }

@@ -3,7 +3,6 @@ using WebDiffusion.Core.Imaging.Codecs;
 using WebDiffusion.Core.Imaging.Compositing;
 using WebDiffusion.Core.Imaging.Filters;
 using WebDiffusion.Core.Imaging.Masks;
-using WebDiffusion.Core.Imaging.Png;
 using WebDiffusion.Core.Imaging.Resize;
 
 namespace WebDiffusion.Core.Generation;
@@ -53,8 +52,7 @@ public sealed class Img2ImgInputs
             throw new ArgumentException("img2img needs an init image.");
         }
 
-        var options = new PngDecoderOptions { MaxPixels = maxPixels };
-        var originals = request.InitImages.Select((bytes, i) => Decode(bytes, options, $"init image {i}")).ToList();
+        var originals = request.InitImages.Select((bytes, i) => Decode(bytes, maxPixels, $"init image {i}")).ToList();
         var (sourceWidth, sourceHeight) = (originals[0].Width, originals[0].Height);
         var width = request.Width;
         var height = request.Height;
@@ -64,7 +62,7 @@ public sealed class Img2ImgInputs
         if (request.Mask is not null)
         {
             // Not flattened: A1111's create_binary_mask reads a non-opaque mask by its alpha (opaque = regenerate).
-            var rawMask = Decode(request.Mask, options, "mask", flatten: false);
+            var rawMask = Decode(request.Mask, maxPixels, "mask", flatten: false);
             var m = MaskOperations.CreateBinaryMask(rawMask);
             if (m.Width != sourceWidth || m.Height != sourceHeight)
             {
@@ -128,11 +126,11 @@ public sealed class Img2ImgInputs
     private static RgbaImage Fit(ResizeMode mode, RgbaImage image, int width, int height) =>
         image.Width == width && image.Height == height ? image : A1111Resize.ResizeImage(mode == ResizeMode.LatentUpscale ? ResizeMode.JustResize : mode, image, width, height);
 
-    private static RgbaImage Decode(byte[] bytes, PngDecoderOptions options, string what, bool flatten = true)
+    private static RgbaImage Decode(byte[] bytes, long maxPixels, string what, bool flatten = true)
     {
         try
         {
-            var image = UploadedImageDecoder.Decode(bytes, options.MaxPixels);
+            var image = UploadedImageDecoder.Decode(bytes, maxPixels);
             return flatten ? FlattenOnWhite(image) : image;
         }
         catch (InvalidImageException ex)

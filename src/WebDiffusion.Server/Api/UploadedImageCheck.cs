@@ -14,12 +14,12 @@ public static class UploadedImageCheck
     public static string? Problem(byte[] bytes, int maxUploadSide)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length > 0 && SniffFormat(bytes) is { } other and not ("PNG" or "JPEG" or "WebP"))
+        var format = UploadFormats.Sniff(bytes) ?? "PNG";
+        if (format is not ("PNG" or "JPEG" or "WebP"))
         {
-            return $"is a {other} image; the server decodes PNG, JPEG and WebP. Convert it before sending (for example PIL: image.save(buffer, format=\"PNG\"))";
+            return $"is a {format} image; the server decodes PNG, JPEG and WebP. Convert it before sending (for example PIL: image.save(buffer, format=\"PNG\"))";
         }
 
-        var format = SniffFormat(bytes) ?? "PNG";
         try
         {
             var (_, width, height) = UploadedImageDecoder.ReadHeader(bytes);
@@ -40,7 +40,4 @@ public static class UploadedImageCheck
             return $"is not a usable {format}: {ex.Message}";
         }
     }
-
-    /// <summary>The name of a common image format the bytes start with ("PNG", "JPEG", "WebP", "GIF", "BMP"), or null.</summary>
-    public static string? SniffFormat(ReadOnlySpan<byte> bytes) => UploadFormats.Sniff(bytes);
 }

@@ -1,4 +1,5 @@
 using WebDiffusion.Core.Imaging;
+using WebDiffusion.Core.Imaging.Codecs;
 using WebDiffusion.Core.Imaging.Png;
 using WebDiffusion.Server.Api;
 
@@ -50,7 +51,7 @@ public sealed record ExtrasImageInput(string Name, byte[] Bytes, PngHeader Heade
 
     private static ExtrasProblem OtherFormat(byte[] bytes, string field)
     {
-        var format = UploadedImageCheck.SniffFormat(bytes);
+        var format = UploadFormats.Sniff(bytes);
         return format is null
             ? ExtrasProblem.BadRequest($"{field} is not a PNG image (the PNG signature is missing).")
             : new ExtrasProblem(

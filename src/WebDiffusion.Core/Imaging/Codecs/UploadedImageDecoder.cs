@@ -11,18 +11,16 @@ namespace WebDiffusion.Core.Imaging.Codecs;
 public static class UploadedImageDecoder
 {
     /// <summary>The format and size the header of <paramref name="bytes"/> declares, without decoding pixels.</summary>
-    public static (string Format, int Width, int Height) ReadHeader(ReadOnlySpan<byte> bytes)
+    public static (string Format, int Width, int Height) ReadHeader(byte[] bytes)
     {
-        // PNG, and anything we cannot name: the PNG reader says what is wrong (e.g. the missing signature)
-        if (PngInfo.HasSignature(bytes) || UploadFormats.Sniff(bytes) is null)
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (SkiaFormat(bytes) is not { } format)
         {
-            var header = PngInfo.ReadHeader(bytes.ToArray());
+            var header = PngInfo.ReadHeader(bytes);
             return ("PNG", header.Width, header.Height);
         }
 
-        var format = SkiaFormat(bytes) ?? throw new InvalidImageException(
-            $"is a {UploadFormats.Sniff(bytes)} image; PNG, JPEG and WebP are decoded (convert it to PNG)");
-        using var codec = OpenCodec(bytes.ToArray(), format);
+        using var codec = OpenCodec(bytes, format);
         return (format, codec.Info.Width, codec.Info.Height);
     }
 
@@ -30,13 +28,11 @@ public static class UploadedImageDecoder
     public static RgbaImage Decode(byte[] bytes, long maxPixels)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (PngInfo.HasSignature(bytes) || UploadFormats.Sniff(bytes) is null)
+        if (SkiaFormat(bytes) is not { } format)
         {
             return PngDecoder.Decode(bytes, new PngDecoderOptions { MaxPixels = maxPixels }).Image;
         }
 
-        var format = SkiaFormat(bytes) ?? throw new InvalidImageException(
-            $"is a {UploadFormats.Sniff(bytes)} image; PNG, JPEG and WebP are decoded (convert it to PNG)");
         using var codec = OpenCodec(bytes, format);
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if (width <= 0 || height <= 0)
@@ -70,5 +66,14 @@ public static class UploadedImageDecoder
         SKCodec.Create(new MemoryStream(bytes, writable: false), out var result)
             ?? throw new InvalidImageException($"is not a readable {format} image ({result})");
 
-    private static string? SkiaFormat(ReadOnlySpan<byte> bytes) => UploadFormats.Sniff(bytes) is "JPEG" or "WebP" ? UploadFormats.Sniff(bytes) : null;
+    /// <summary>
+    /// "JPEG" or "WebP" for SkiaSharp; null for PNG and for bytes we cannot name, which go to our PNG reader (it says what
+    /// is wrong, e.g. the missing signature); other named formats are refused naming them.
+    /// </summary>
+    private static string? SkiaFormat(ReadOnlySpan<byte> bytes) => UploadFormats.Sniff(bytes) switch
+    {
+        null or "PNG" => null,
+        ("JPEG" or "WebP") and var format => format,
+        var other => throw new InvalidImageException($"is a {other} image; PNG, JPEG and WebP are decoded (convert it to PNG)"),
+    };
 }
