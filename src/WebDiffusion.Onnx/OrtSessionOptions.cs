@@ -19,10 +19,10 @@ public sealed class OrtSessionOptions
     public bool EnableMemoryPattern { get; set; } = true;
 
     /// <summary>Fixes symbolic dimensions by name (e.g. "batch" = 1) so ORT can plan for them.</summary>
-    public IDictionary<string, long> FreeDimensionOverrides { get; } = new Dictionary<string, long>(StringComparer.Ordinal);
+    public IDictionary<string, long> FreeDimensionOverrides { get; private set; } = new Dictionary<string, long>(StringComparer.Ordinal);
 
     /// <summary>Session configuration entries (<c>AddSessionConfigEntry</c>), e.g. <c>session.intra_op.allow_spinning</c>.</summary>
-    public IDictionary<string, string> ConfigEntries { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, string> ConfigEntries { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>When set, ORT writes the optimized model to this path (and <see cref="OptimizedModelCacheFolder"/> is not used).</summary>
     public string? OptimizedModelPath { get; set; }
@@ -51,4 +51,13 @@ public sealed class OrtSessionOptions
 
     /// <summary>Called (on the creating thread) with the reason when the session falls back from CUDA to the CPU.</summary>
     public Action<string>? OnExecutionProviderFallback { get; set; }
+
+    /// <summary>A copy whose dictionaries are new (changing the copy leaves this one as it is).</summary>
+    public OrtSessionOptions Clone()
+    {
+        var copy = (OrtSessionOptions)MemberwiseClone();
+        copy.FreeDimensionOverrides = new Dictionary<string, long>(FreeDimensionOverrides, StringComparer.Ordinal);
+        copy.ConfigEntries = new Dictionary<string, string>(ConfigEntries, StringComparer.Ordinal);
+        return copy;
+    }
 }

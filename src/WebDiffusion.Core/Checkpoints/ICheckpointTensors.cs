@@ -30,6 +30,10 @@ public interface ICheckpointTensors : IDisposable
     /// <exception cref="CheckpointTensorMissingException">There is no such tensor.</exception>
     nint GetPointer(string name);
 
+    /// <summary>Byte offset of a tensor's data in <see cref="FilePath"/> (its bytes are stored there contiguously, uncompressed).</summary>
+    /// <exception cref="CheckpointTensorMissingException">There is no such tensor.</exception>
+    long GetFileOffset(string name);
+
     /// <summary>Converts a F32, F16 or BF16 tensor to float32 into <paramref name="destination"/> (exactly its element count).</summary>
     /// <exception cref="CheckpointTensorMissingException">There is no such tensor.</exception>
     /// <exception cref="CheckpointDTypeException">The tensor is not F32, F16 or BF16.</exception>

@@ -82,6 +82,25 @@ public sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>
+    /// Declares a weight stored in another file: <paramref name="length"/> bytes at <paramref name="offset"/> of
+    /// <paramref name="location"/> (a file name relative to the folder ORT resolves external data against: the model's
+    /// folder, or <c>session.model_external_initializers_file_folder_path</c> for a model loaded from memory). ORT maps or
+    /// reads the bytes when the session is created; nothing is copied into the protobuf.
+    /// </summary>
+    public string ExternalInitializer(string name, TensorElementType type, IReadOnlyList<long> shape, string location, long offset, long length)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentException.ThrowIfNullOrWhiteSpace(location);
+        var proto = new TensorProto { Name = Claim(name), DataType = (int)type, DataLocation = TensorProto.Types.DataLocation.External };
+        proto.Dims.AddRange(shape);
+        proto.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
+        proto.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(CultureInfo.InvariantCulture) });
+        proto.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length.ToString(CultureInfo.InvariantCulture) });
+        _graph.Initializer.Add(proto);
+        return name;
+    }
+
     /// <summary>Adds a constant weight tensor under a fresh name starting with <paramref name="prefix"/>.</summary>
     public string Constant(OnnxTensorData data, string prefix = "const") => Initializer(UniqueName(prefix), data);
 

@@ -81,6 +81,9 @@ public sealed unsafe class SafetensorsFile : ICheckpointTensors
     public nint GetPointer(string name) => (nint)_view.At(_dataStart + Entry(name).Begin);
 
     /// <inheritdoc />
+    public long GetFileOffset(string name) => _dataStart + Entry(name).Begin;
+
+    /// <inheritdoc />
     public void ReadFloat32(string name, Span<float> destination)
     {
         var info = Get(name);
