@@ -125,6 +125,24 @@ public sealed class OnnxGraphBuilder
         _graph.Node.Add(node);
     }
 
+    /// <summary>
+    /// Adds a node of operator <paramref name="opType"/> from <paramref name="domain"/> (e.g. <c>com.microsoft</c> for ORT's
+    /// contrib operators), importing that domain at <paramref name="domainVersion"/> once; returns its one output.
+    /// </summary>
+    public string OpInDomain(string domain, int domainVersion, string opType, IReadOnlyList<string> inputs, params OnnxAttribute[] attributes)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(domain);
+        if (!_model.OpsetImport.Any(o => o.Domain == domain))
+        {
+            _model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = domainVersion });
+        }
+
+        var output = UniqueName(opType.ToLowerInvariant());
+        Node(opType, inputs, [output], attributes);
+        _graph.Node[^1].Domain = domain;
+        return output;
+    }
+
     /// <summary>Adds a node with one output, named automatically, and returns that name.</summary>
     public string Op(string opType, IReadOnlyList<string> inputs, params OnnxAttribute[] attributes)
     {

@@ -156,6 +156,13 @@ public sealed class CheckpointGraphBuilder
         Op("LayerNormalization", [x, FloatWeight(key + ".weight"), FloatWeight(key + ".bias")],
             OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", epsilon));
 
+    /// <summary>Nearest-neighbour 2× upsampling of [b, c, h, w] (torch <c>F.interpolate(scale_factor=2, mode="nearest")</c>).</summary>
+    public string UpsampleNearest2x(string x) =>
+        Op("Resize", [x, string.Empty, Floats([1f, 1f, 2f, 2f], 4)],
+            OnnxAttribute.String("mode", "nearest"),
+            OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),
+            OnnxAttribute.String("nearest_mode", "floor"));
+
     /// <summary>SiLU: x · sigmoid(x).</summary>
     public string Silu(string x) => Op("Mul", x, Op("Sigmoid", x));
 

@@ -76,4 +76,30 @@ public sealed class CheckpointGraphBuilderTests
 
         Assert.InRange(SdReference.MaxAbsDifference(expected, y), 0f, 1e-5f);
     }
+
+    [Fact]
+    public void UpsampleNearest2x_repeats_every_pixel_into_a_2x2_block()
+    {
+        using var tensors = SdReference.Open();
+        var g = new CheckpointGraphBuilder("upsample", tensors, string.Empty);
+        g.Graph.Input("x", TensorElementType.Float, 1, 2, 2, 3);
+        g.Graph.Node("Identity", [g.UpsampleNearest2x("x")], ["y"]);
+        g.Graph.Output("y", TensorElementType.Float, 1, 2, 4, 6);
+        var x = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();
+
+        using var input = OrtTensor.Create(x, [1, 2, 2, 3]);
+        var (y, shape) = SdReference.Run(g.Build(), ("x", input))["y"];
+
+        Assert.Equal([1L, 2, 4, 6], shape);
+        for (var c = 0; c < 2; c++)
+        {
+            for (var r = 0; r < 4; r++)
+            {
+                for (var col = 0; col < 6; col++)
+                {
+                    Assert.Equal(x[(c * 6) + (r / 2 * 3) + (col / 2)], y[(c * 24) + (r * 6) + col]);
+                }
+            }
+        }
+    }
 }
