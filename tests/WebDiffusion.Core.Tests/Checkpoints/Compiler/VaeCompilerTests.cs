@@ -5,11 +5,12 @@ using WebDiffusion.Core.Checkpoints.Safetensors;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Tests.Models;
 using WebDiffusion.Onnx;
+using Xunit.Abstractions;
 
 namespace WebDiffusion.Core.Tests.Checkpoints.Compiler;
 
 /// <summary>The compiled VAE against ldm's <c>decode_first_stage</c> and <c>encode</c> on the sd-reference checkpoint (README section (c)).</summary>
-public sealed class VaeCompilerTests
+public sealed class VaeCompilerTests(ITestOutputHelper output)
 {
     private const float Bound = 1e-4f;
     private const string Prefix = VaeCompiler.CheckpointKeyPrefix;
@@ -26,7 +27,9 @@ public sealed class VaeCompilerTests
 
         var expected = SdReference.Reference("vae_decode_out", fp16);
         Assert.Equal(expected.Shape, shape);
-        Assert.InRange(SdReference.MaxAbsDifference(expected.Floats, image), 0f, Bound);
+        var difference = SdReference.MaxAbsDifference(expected.Floats, image);
+        output.WriteLine($"decode max|diff| {difference:E2}");
+        Assert.InRange(difference, 0f, Bound);
     }
 
     [Theory]
@@ -45,8 +48,53 @@ public sealed class VaeCompilerTests
         var logVariance = SdReference.Reference("vae_encode_logvar", fp16);
         Assert.Equal([1L, 2 * vae.EmbedDim, 8, 8], shape);
         var half = mean.Floats.Length;
-        Assert.InRange(SdReference.MaxAbsDifference(mean.Floats, parameters.AsSpan(0, half)), 0f, Bound);
-        Assert.InRange(SdReference.MaxAbsDifference(logVariance.Floats, parameters.AsSpan(half)), 0f, Bound);
+        var (meanDifference, logVarianceDifference) = (
+            SdReference.MaxAbsDifference(mean.Floats, parameters.AsSpan(0, half)),
+            SdReference.MaxAbsDifference(logVariance.Floats, parameters.AsSpan(half)));
+        output.WriteLine($"encode mean max|diff| {meanDifference:E2}, logvar max|diff| {logVarianceDifference:E2}");
+        Assert.InRange(meanDifference, 0f, Bound);
+        Assert.InRange(logVarianceDifference, 0f, Bound);
+    }
+
+    [Fact]
+    public void Encoder_clamps_the_log_variance_to_the_range_of_ldm_and_leaves_the_mean_alone()
+    {
+        using var folder = new TempFolder();
+        using var checkpoint = SdReference.Open();
+        var vae = Hyper(checkpoint);
+        var e = vae.EmbedDim;
+        var path = RekeyedSafetensors.Write(checkpoint, Path.Combine(folder.Path, "shifted.safetensors"),
+            name => name.StartsWith(Prefix, StringComparison.Ordinal) ? name[Prefix.Length..] : null);
+
+        // quant_conv's bias shifted by ±100 on the log-variance channels (the first half up, the second down): far past
+        // both ends of the range, while the mean channels keep the original weights.
+        var bias = checkpoint.ReadFloat32(Prefix + "quant_conv.bias");
+        for (var c = e; c < 2 * e; c++)
+        {
+            bias[c] += c < e + (e / 2) ? 100f : -100f;
+        }
+
+        long offset;
+        using (var file = SafetensorsFile.Open(path))
+        {
+            offset = file.GetFileOffset("quant_conv.bias");
+        }
+
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = offset;
+            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(bias.AsSpan()));
+        }
+
+        using var shifted = SafetensorsFile.Open(path);
+        using var input = SdReference.FloatTensor(SdReference.Input("vae_encode_image"));
+        var parameters = SdReference.Run(VaeCompiler.CompileEncoder(shifted, vae, string.Empty), ("sample", input))["latent_parameters"].Values;
+
+        var half = parameters.Length / 2;
+        var plane = half / e;
+        Assert.InRange(SdReference.MaxAbsDifference(SdReference.Reference("vae_encode_mean").Floats, parameters.AsSpan(0, half)), 0f, Bound);
+        Assert.All(parameters[half..(half + (e / 2 * plane))], v => Assert.Equal(VaeCompiler.MaxLogVariance, v));
+        Assert.All(parameters[(half + (e / 2 * plane))..], v => Assert.Equal(VaeCompiler.MinLogVariance, v));
     }
 
     [Fact]
