@@ -63,7 +63,7 @@ public sealed class VaeCompilerTests(ITestOutputHelper output)
         using var checkpoint = SdReference.Open();
         var vae = Hyper(checkpoint);
         var e = vae.EmbedDim;
-        var path = RekeyedSafetensors.Write(checkpoint, Path.Combine(folder.Path, "shifted.safetensors"),
+        var path = WriteRenamed(checkpoint, Path.Combine(folder.Path, "shifted.safetensors"),
             name => name.StartsWith(Prefix, StringComparison.Ordinal) ? name[Prefix.Length..] : null);
 
         // quant_conv's bias shifted by ±100 on the log-variance channels (the first half up, the second down): far past
@@ -103,7 +103,7 @@ public sealed class VaeCompilerTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         using var checkpoint = SdReference.Open();
         var vae = Hyper(checkpoint);
-        var path = RekeyedSafetensors.Write(checkpoint, Path.Combine(folder.Path, "tiny.vae.safetensors"),
+        var path = WriteRenamed(checkpoint, Path.Combine(folder.Path, "tiny.vae.safetensors"),
             name => name.StartsWith(Prefix, StringComparison.Ordinal) ? name[Prefix.Length..] : null);
         using var standalone = SafetensorsFile.Open(path);
 
@@ -121,7 +121,7 @@ public sealed class VaeCompilerTests(ITestOutputHelper output)
     {
         using var folder = new TempFolder();
         using var checkpoint = SdReference.Open();
-        var path = RekeyedSafetensors.Write(checkpoint, Path.Combine(folder.Path, "prefixed.vae.safetensors"),
+        var path = WriteRenamed(checkpoint, Path.Combine(folder.Path, "prefixed.vae.safetensors"),
             name => name.StartsWith(Prefix, StringComparison.Ordinal) ? name : null);
         using var standalone = SafetensorsFile.Open(path);
 
@@ -135,7 +135,7 @@ public sealed class VaeCompilerTests(ITestOutputHelper output)
     {
         using var folder = new TempFolder();
         using var checkpoint = SdReference.Open();
-        var path = RekeyedSafetensors.Write(checkpoint, Path.Combine(folder.Path, "unet-only.safetensors"),
+        var path = WriteRenamed(checkpoint, Path.Combine(folder.Path, "unet-only.safetensors"),
             name => name.StartsWith("model.diffusion_model.", StringComparison.Ordinal) ? name : null);
         using var file = SafetensorsFile.Open(path);
 
@@ -157,7 +157,7 @@ public sealed class VaeCompilerTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         using var checkpoint = SdReference.Open();
         var vae = Hyper(checkpoint);
-        var path = RekeyedSafetensors.Write(checkpoint, Path.Combine(folder.Path, "incomplete.safetensors"),
+        var path = WriteRenamed(checkpoint, Path.Combine(folder.Path, "incomplete.safetensors"),
             name => name.StartsWith(Prefix, StringComparison.Ordinal) && name[Prefix.Length..] != missing ? name[Prefix.Length..] : null);
         using var file = SafetensorsFile.Open(path);
 
@@ -206,6 +206,13 @@ public sealed class VaeCompilerTests(ITestOutputHelper output)
             Assert.InRange(SdReference.MaxAbsDifference(SdReference.Reference("vae_encode_mean").Floats, mean), 0f, Bound);
         }
     }
+
+    /// <summary>Writes the tensors of <paramref name="source"/> that <paramref name="rename"/> gives a name (null drops one), bytes unchanged.</summary>
+    private static string WriteRenamed(ICheckpointTensors source, string path, Func<string, string?> rename) =>
+        RekeyedCheckpoint.Write(path, source.Tensors
+            .Select(t => (t.Name, NewName: rename(t.Name)))
+            .Where(t => t.NewName is not null)
+            .Select(t => RekeyedCheckpoint.Copy(source, t.Name, t.NewName!)));
 
     private static VaeHyperParameters Hyper(ICheckpointTensors tensors) => ArchitectureDetector.Detect(tensors).Vae;
 
