@@ -5,6 +5,7 @@ using WebDiffusion.Core.Checkpoints.Safetensors;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Tests.Models;
 using WebDiffusion.Onnx;
+using WebDiffusion.Onnx.ModelWriter;
 using Xunit.Abstractions;
 
 namespace WebDiffusion.Core.Tests.Checkpoints.Compiler;
@@ -128,6 +129,49 @@ public sealed class VaeCompilerTests(ITestOutputHelper output)
         Assert.Equal(Prefix, VaeCompiler.DetectVaeKeyPrefix(standalone));
         var image = Decode(VaeCompiler.CompileDecoder(standalone, Hyper(checkpoint), Prefix)).Values;
         Assert.InRange(SdReference.MaxAbsDifference(SdReference.Reference("vae_decode_out").Floats, image), 0f, Bound);
+    }
+
+    [Fact]
+    public void Attention_levels_insert_an_attn_block_after_every_resnet_block_of_the_level()
+    {
+        using var folder = new TempFolder();
+        using var checkpoint = SdReference.Open();
+        var plain = Hyper(checkpoint);
+        var level = plain.ChannelMult.Count - 1;
+        var withAttention = plain with { AttentionLevels = [.. plain.AttentionLevels.Select((_, i) => i == level)] };
+
+        // Level attention blocks made from the middle block's tensors, with proj_out zeroed: each adds nothing, so the
+        // graph must name and wire every one of them and still decode as the plain VAE does.
+        var blocks = Enumerable.Range(0, plain.NumResBlocks).Select(b => $"encoder.down.{level}.attn.{b}")
+            .Concat(Enumerable.Range(0, plain.NumResBlocks + 1).Select(b => $"decoder.up.{level}.attn.{b}")).ToArray();
+        var entries = checkpoint.Tensors.Where(t => t.Name.StartsWith(Prefix, StringComparison.Ordinal))
+            .Select(t => RekeyedCheckpoint.Copy(checkpoint, t.Name, t.Name[Prefix.Length..])).ToList();
+        foreach (var block in blocks)
+        {
+            var middle = Prefix + block.Split('.')[0] + ".mid.attn_1";
+            foreach (var part in new[] { "norm.weight", "norm.bias", "q.weight", "q.bias", "k.weight", "k.bias", "v.weight", "v.bias" })
+            {
+                entries.Add(RekeyedCheckpoint.Copy(checkpoint, $"{middle}.{part}", $"{block}.{part}"));
+            }
+
+            foreach (var part in new[] { "proj_out.weight", "proj_out.bias" })
+            {
+                var info = checkpoint.Get($"{middle}.{part}");
+                entries.Add(new RekeyedCheckpoint.Entry($"{block}.{part}", info.DTypeName, [.. info.Shape], new byte[info.ByteLength]));
+            }
+        }
+
+        using var file = SafetensorsFile.Open(RekeyedCheckpoint.Write(Path.Combine(folder.Path, "attention.safetensors"), entries));
+        var decoderGraph = VaeCompiler.CompileDecoder(file, withAttention, string.Empty);
+        var encoderGraph = VaeCompiler.CompileEncoder(file, withAttention, string.Empty);
+
+        var declared = OnnxModelInspector.ReadSignature(decoderGraph.Model, "decoder").InitializerNames
+            .Concat(OnnxModelInspector.ReadSignature(encoderGraph.Model, "encoder").InitializerNames).ToHashSet();
+        Assert.All(blocks, block => Assert.Contains(block + ".q.weight", declared));
+        Assert.Equal(Decode(VaeCompiler.CompileDecoder(checkpoint, plain, Prefix)).Values, Decode(decoderGraph).Values);
+        using var input = SdReference.FloatTensor(SdReference.Input("vae_encode_image"));
+        var parameters = SdReference.Run(encoderGraph, ("sample", input))["latent_parameters"].Values;
+        Assert.InRange(SdReference.MaxAbsDifference(SdReference.Reference("vae_encode_mean").Floats, parameters.AsSpan(0, parameters.Length / 2)), 0f, Bound);
     }
 
     [Fact]
