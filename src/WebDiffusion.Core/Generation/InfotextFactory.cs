@@ -96,6 +96,11 @@ public static class InfotextFactory
             }
         }
 
+        if (run.TiHashes is { } tiHashes)
+        {
+            p.Set(InfotextKeys.TiHashes, tiHashes);
+        }
+
         if (run.EmphasisWritten is { } emphasis)
         {
             p.Set("Emphasis", emphasis);

@@ -71,6 +71,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         };
 
         var builder = new ConditioningBuilder(new OnnxTextEncoder(model.TextEncoder), _context.Tokenizer, _context.Embeddings?.Embeddings, textOptions);
+        var (tiHashes, embeddingWarnings) = PromptEmbeddingReport.For(builder, _context.Embeddings, request, ScheduleSteps(sampler, request.Steps), textOptions);
+        run = run with { TiHashes = tiHashes };
         var (cond, uncond) = await PassConditioning.BuildAsync(builder, request.Prompt, request.NegativePrompt, ScheduleSteps(sampler, request.Steps), null, request.CfgScale, stop).ConfigureAwait(false);
 
         var img2img = request.Mode == GenerationMode.Img2Img ? Img2ImgInputs.Prepare(request, _context.MaxUploadPixels) : null;
@@ -109,7 +111,10 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         }
 
         return new GenerationResult(request.Prompt, request.NegativePrompt, seed, subseed, allSeeds, allSubseeds, infotexts, sampler.Info.Name, schedulerLabel, done,
-            model.UNet.IsInpainting);
+            model.UNet.IsInpainting)
+        {
+            Comments = embeddingWarnings,
+        };
     }
 
     /// <summary>A1111's hires target size (resize fields, or the scale), floored to a multiple of 8 (SD's VAE factor).</summary>
