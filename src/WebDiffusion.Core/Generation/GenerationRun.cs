@@ -42,6 +42,9 @@ public sealed record GenerationRun
     /// <summary>The clip skip used (written to infotext when above 1).</summary>
     public int ClipSkip { get; init; } = 1;
 
+    /// <summary>A1111's "Lora hashes" value (<c>name: hash12, …</c>) when the prompt applies LoRA, else null.</summary>
+    public string? LoraHashes { get; init; }
+
     /// <summary>A1111's "TI hashes" value (<c>name: hash12, …</c>) when the prompts use textual-inversion embeddings, else null.</summary>
     public string? TiHashes { get; init; }
 

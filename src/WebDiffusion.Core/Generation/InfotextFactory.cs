@@ -96,6 +96,11 @@ public static class InfotextFactory
             }
         }
 
+        if (run.LoraHashes is { } loraHashes)
+        {
+            p.Set(InfotextKeys.LoraHashes, loraHashes);
+        }
+
         if (run.TiHashes is { } tiHashes)
         {
             p.Set(InfotextKeys.TiHashes, tiHashes);

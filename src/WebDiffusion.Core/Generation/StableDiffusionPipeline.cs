@@ -31,6 +31,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var schedulerLabel = SchedulerCatalog.Get(resolvedType).Label;
         RefuseExtraNetworks(request.Prompt);
         RefuseExtraNetworks(request.NegativePrompt);
+        var (loraHashes, loraWarnings) = PromptLoras.Apply(model, _context.Loras, request);
 
         var count = request.ImageCount;
         var seed = Seeds.Resolve(request.Seed);
@@ -72,7 +73,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
 
         var builder = new ConditioningBuilder(new OnnxTextEncoder(model.TextEncoder), _context.Tokenizer, _context.Embeddings?.Embeddings, textOptions);
         var (tiHashes, embeddingWarnings) = PromptEmbeddingReport.For(builder, _context.Embeddings, request, ScheduleSteps(sampler, request.Steps), textOptions);
-        run = run with { TiHashes = tiHashes };
+        run = run with { TiHashes = tiHashes, LoraHashes = loraHashes };
         var (cond, uncond) = await PassConditioning.BuildAsync(builder, request.Prompt, request.NegativePrompt, ScheduleSteps(sampler, request.Steps), null, request.CfgScale, stop).ConfigureAwait(false);
 
         var img2img = request.Mode == GenerationMode.Img2Img ? Img2ImgInputs.Prepare(request, _context.MaxUploadPixels) : null;
@@ -113,7 +114,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         return new GenerationResult(request.Prompt, request.NegativePrompt, seed, subseed, allSeeds, allSubseeds, infotexts, sampler.Info.Name, schedulerLabel, done,
             model.UNet.IsInpainting)
         {
-            Comments = embeddingWarnings,
+            Comments = [.. loraWarnings, .. embeddingWarnings],
         };
     }
 
@@ -179,7 +180,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
 
     private static void RefuseExtraNetworks(string prompt)
     {
-        var tags = ExtraNetworkParser.Extract(prompt).Tags;
+        var tags = ExtraNetworkParser.Extract(prompt).Tags.Where(t => !PromptLoras.IsLoraTag(t)).ToList();
         if (tags.Count > 0)
         {
             throw new NotSupportedException(

@@ -137,7 +137,7 @@ public sealed class TextEncoder
         using var embeds = OrtTensor.Allocate(TensorElementType.Float, [1, TokenCount, HiddenSize]);
         BuildInputsEmbeds(ids, insertions, embeds.GetSpan<float>());
         var output = index == 0 ? "last_hidden_state" : "clip_skip_states";
-        var outputs = _component.Session.Run([new OrtNamedTensor("inputs_embeds", embeds)], [output], cancellationToken);
+        var outputs = _component.Run([new OrtNamedTensor("inputs_embeds", embeds)], [output], cancellationToken);
         try
         {
             var width = TokenCount * HiddenSize;
