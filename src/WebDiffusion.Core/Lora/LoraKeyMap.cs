@@ -73,6 +73,17 @@ public sealed class LoraKeyMap
                 return "conv_out";
         }
 
+        if (module.StartsWith("middle_block.", StringComparison.Ordinal))
+        {
+            var middle = module.Split('.', 3);
+            if (middle.Length < 3 || !int.TryParse(middle[1], NumberStyles.None, CultureInfo.InvariantCulture, out var part))
+            {
+                return null;
+            }
+
+            return part == 1 ? Part("mid_block", "attentions", 0, middle[2]) : Part("mid_block", "resnets", part / 2, middle[2]);
+        }
+
         var parts = module.Split('.', 4);
         if (parts.Length < 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
             || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var sub))
@@ -92,8 +103,6 @@ public sealed class LoraKeyMap
                         : Part($"down_blocks.{level}", sub == 0 ? "resnets" : "attentions", block, rest);
                 }
 
-            case "middle_block":
-                return sub == 1 ? Part("mid_block", "attentions", 0, rest) : Part("mid_block", "resnets", sub / 2, rest);
             case "output_blocks":
                 {
                     var (level, block) = Math.DivRem(index, perLevel);

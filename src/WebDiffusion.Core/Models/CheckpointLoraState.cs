@@ -16,6 +16,13 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
 
     private readonly LinkedList<(string Key, Dictionary<string, float[]> Weights, IReadOnlyList<string> Warnings)> _cache = new();
     private readonly Lock _gate = new();
+    private Dictionary<string, float[]> _current = new(StringComparer.Ordinal);
+
+    /// <summary>The values bound now in place of the checkpoint's weight <paramref name="key"/>, or null when it is the file's own.</summary>
+    public float[]? Bound(string key) => Volatile.Read(ref _current).GetValueOrDefault(key);
+
+    /// <summary>How many weights are bound with changed values now.</summary>
+    public int BoundCount => Volatile.Read(ref _current).Count;
 
     /// <summary>Merges and binds <paramref name="activations"/> (empty: the checkpoint's own weights).</summary>
     public LoraApplication Apply(IReadOnlyList<LoraActivation> activations)
@@ -46,6 +53,7 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
             }
 
             var merged = node.Value.Weights;
+            _current = merged;
             text.Bind(merged);
             unet.Bind(merged);
             return new LoraApplication(merged.Count, fromCache, node.Value.Warnings);

@@ -10,6 +10,12 @@ public sealed partial class ModelSet
 
     private CheckpointLoraState? Lora { get; init; }
 
+    /// <summary>The LoRA-changed values bound for weight <paramref name="key"/> now (null: the checkpoint's own), for tests.</summary>
+    internal float[]? BoundLoraWeight(string key) => Lora?.Bound(key);
+
+    /// <summary>How many weights carry LoRA-changed values now.</summary>
+    internal int BoundLoraWeights => Lora?.BoundCount ?? 0;
+
     /// <summary>
     /// Makes the text encoder and UNet use the checkpoint's weights changed by <paramref name="activations"/> (empty: the
     /// checkpoint's own) from the next run on. Only the targeted weights are computed; graphs are not rebuilt and the
