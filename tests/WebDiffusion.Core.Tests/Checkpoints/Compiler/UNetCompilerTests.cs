@@ -151,6 +151,19 @@ public sealed class UNetCompilerTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("input_blocks.0.0.weight", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Sd2_head_channels_that_do_not_divide_the_attention_width_are_a_format_error()
+    {
+        // SD 2.x fixes 64 channels per head: the fixture's 32-channel attention cannot split into heads of 64.
+        using var tensors = SdReference.Open();
+        var hp = ReferenceHyperParameters() with { NumHeads = -1, HeadChannels = 64 };
+
+        var error = Assert.Throws<CheckpointFormatException>(() => UNetCompiler.Compile(tensors, hp, Prefix));
+
+        Assert.Contains("input_blocks.1.1.proj_in.weight", error.Message, StringComparison.Ordinal);
+        Assert.Contains("0 heads", error.Message, StringComparison.Ordinal);
+    }
+
     private void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
     {
         var difference = SdReference.MaxAbsDifference(expected, actual);
