@@ -33,8 +33,9 @@ public sealed partial class ModelSet
             vae = vaeFile is null ? null : SafetensorsFile.Open(vaeFile);
             var architecture = description.Architecture ?? ArchitectureDetector.Detect(checkpoint);
             var graphs = CheckpointCompiler.Compile(checkpoint, architecture, vae);
-            var tokens = ClipTokenEmbeddings.Read(checkpoint,
-                architecture.Family == CheckpointFamily.StableDiffusion2 ? CheckpointCompiler.OpenClipPrefix : CheckpointCompiler.OpenAiClipPrefix);
+            var textPrefix = architecture.Family == CheckpointFamily.StableDiffusion2 ? CheckpointCompiler.OpenClipPrefix : CheckpointCompiler.OpenAiClipPrefix;
+            var tokens = ClipTokenEmbeddings.Read(checkpoint, textPrefix);
+            var layout = ClipTextLayout.Detect(checkpoint, textPrefix);
             var text = Component(checkpoint.FilePath, ModelComponents.TextEncoder, graphs.TextEncoder, runtime, options);
             var unet = Component(checkpoint.FilePath, ModelComponents.UNet, graphs.UNet, runtime, options);
             var vaePath = vae?.FilePath ?? checkpoint.FilePath;
@@ -42,7 +43,7 @@ public sealed partial class ModelSet
             var encoder = Component(vaePath, ModelComponents.VaeEncoder, graphs.VaeEncoder, runtime, options);
             var signatures = new ModelSignatures(text.Signature, unet.Signature, decoder.Signature, encoder.Signature, description.Latent);
             var owned = new MappedCheckpointFiles(checkpoint, vae);
-            return new ModelSet(description with { Architecture = architecture }, signatures, [text, unet, decoder, encoder], tokens, owned);
+            return new ModelSet(description with { Architecture = architecture }, signatures, [text, unet, decoder, encoder], (tokens, layout), owned);
         }
         catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException or UnsupportedCheckpointException or IOException or UnauthorizedAccessException)
         {

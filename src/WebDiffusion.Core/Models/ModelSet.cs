@@ -19,7 +19,7 @@ public sealed partial class ModelSet : IDisposable
     {
     }
 
-    private ModelSet(ModelDescription description, ModelSignatures signatures, ComponentSession[] components, ClipTokenEmbeddings? tokenEmbeddings, IDisposable? weights)
+    private ModelSet(ModelDescription description, ModelSignatures signatures, ComponentSession[] components, (ClipTokenEmbeddings Tokens, ClipTextLayout Layout)? compiledText, IDisposable? weights)
     {
         Description = description;
         Signatures = signatures;
@@ -34,9 +34,9 @@ public sealed partial class ModelSet : IDisposable
             throw new ModelLoadException(text.Path, "last_hidden_state", "a fixed hidden size in dim 2 (or a fixed unet context width)", signatures.TextEncoder.FindOutput("last_hidden_state")!.ShapeText);
         }
 
-        TextEncoder = tokenEmbeddings is null
-            ? new TextEncoder(text, hidden, TextEncoderFeatures.From(signatures.TextEncoder))
-            : new TextEncoder(text, hidden, tokenEmbeddings);
+        TextEncoder = compiledText is { } compiled
+            ? new TextEncoder(text, hidden, compiled.Tokens, compiled.Layout)
+            : new TextEncoder(text, hidden, TextEncoderFeatures.From(signatures.TextEncoder));
         UNet = new UNet(unet, hidden, signatures.Latent);
         VaeDecoder = new VaeDecoder(decoder, signatures.Latent);
         VaeEncoder = encoder is null ? null : new VaeEncoder(encoder, signatures.Latent);

@@ -16,6 +16,7 @@ public sealed class TextEncoder
 
     private readonly ComponentSession _component;
     private readonly ClipTokenEmbeddings? _tokens;
+    private readonly ClipTextLayout? _layout;
 
     internal TextEncoder(ComponentSession component, int hiddenSize, TextEncoderFeatures features)
     {
@@ -24,10 +25,11 @@ public sealed class TextEncoder
         Features = features;
     }
 
-    internal TextEncoder(ComponentSession component, int hiddenSize, ClipTokenEmbeddings tokens)
+    internal TextEncoder(ComponentSession component, int hiddenSize, ClipTokenEmbeddings tokens, ClipTextLayout layout)
         : this(component, hiddenSize, TextEncoderFeatures.Compiled)
     {
         _tokens = tokens;
+        _layout = layout;
         Layers = (int)(component.Signature.FindOutput("clip_skip_states")?.FixedDim(0) ?? 1);
     }
 
@@ -90,7 +92,8 @@ public sealed class TextEncoder
 
     /// <summary>
     /// Encodes one chunk with textual-inversion vectors in place of the token embeddings at their positions and A1111's clip
-    /// skip (the final layer norm of the n-th layer from the end) — for text encoders compiled from a checkpoint.
+    /// skip (the final layer norm of the n-th layer from the end; SD 2.x always the penultimate layer) — for text encoders
+    /// compiled from a checkpoint.
     /// </summary>
     /// <exception cref="NotSupportedException">The text encoder is an export (see <see cref="Features"/> for the reason).</exception>
     /// <exception cref="ArgumentException">Clip skip beyond the layers, or an embedding of another width or past the 77 slots.</exception>
@@ -120,10 +123,16 @@ public sealed class TextEncoder
     private void EncodeCompiled(ReadOnlySpan<int> ids, IReadOnlyList<EmbeddingInsertion> insertions, int clipSkip, Span<float> hidden, CancellationToken cancellationToken)
     {
         var skip = Math.Max(1, clipSkip);
-        if (skip > Layers)
+        if (_layout!.IsOpenClip)
+        {
+            skip = Math.Min(skip, Layers); // SD 2.x always takes the penultimate layer, whatever the setting (as A1111)
+        }
+        else if (skip > Layers)
         {
             throw new ArgumentException($"Clip skip {skip} is more than this model's {Layers} text encoder layers; use 1 to {Layers}.", nameof(clipSkip));
         }
+
+        var index = _layout.ClipSkipStateIndex(skip, Layers);
 
         using var embeds = OrtTensor.Allocate(TensorElementType.Float, [1, TokenCount, HiddenSize]);
         var rows = embeds.GetSpan<float>();
@@ -152,12 +161,12 @@ public sealed class TextEncoder
             embedding.Vectors.Span.CopyTo(rows.Slice(insertion.Position * HiddenSize, embedding.VectorCount * HiddenSize));
         }
 
-        var output = skip == 1 ? "last_hidden_state" : "clip_skip_states";
+        var output = index == 0 ? "last_hidden_state" : "clip_skip_states";
         var outputs = _component.Session.Run([new OrtNamedTensor("inputs_embeds", embeds)], [output], cancellationToken);
         try
         {
             var width = TokenCount * HiddenSize;
-            if (skip == 1)
+            if (index == 0)
             {
                 TensorIo.ExpectShape(outputs[0], _component.Path, output, [1, TokenCount, HiddenSize]);
                 TensorIo.ReadFloats(outputs[0], hidden);
@@ -165,7 +174,7 @@ public sealed class TextEncoder
             else
             {
                 TensorIo.ExpectShape(outputs[0], _component.Path, output, [Layers, 1, TokenCount, HiddenSize]);
-                outputs[0].GetSpan<float>().Slice((skip - 1) * width, width).CopyTo(hidden);
+                outputs[0].GetSpan<float>().Slice(index * width, width).CopyTo(hidden);
             }
         }
         finally

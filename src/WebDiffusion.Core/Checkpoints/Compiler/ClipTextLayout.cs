@@ -44,6 +44,31 @@ public sealed class ClipTextLayout
         return tensors.Contains(keyPrefix + OpenClip.Layer(0) + "attn.in_proj_weight") ? OpenClip : Transformers;
     }
 
+    /// <summary>
+    /// The id A1111 pads a 77-token chunk with: end-of-text (49407, <c>id_pad = id_end</c>) for SD 1.x; 0 for OpenCLIP
+    /// (<c>sd_hijack_open_clip</c>: <c>id_pad = 0</c>, written after the first end-of-text).
+    /// </summary>
+    public long PadTokenId => IsOpenClip ? 0 : 49407;
+
+    /// <summary>
+    /// The index into <see cref="ClipTextEncoderCompiler.ClipSkipStatesName"/> A1111 conditions on: for SD 1.x
+    /// <c>CLIP_stop_at_last_layers</c> − 1 (clip skip n takes <c>hidden_states[−n]</c>); for SD 2.x always 1, the penultimate
+    /// layer of its yaml (<c>layer: penultimate</c>; A1111's OpenCLIP <c>encode_with_transformers</c> ignores the setting).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="clipSkip"/> is not 1 to <paramref name="layers"/>, or the model has under 2 layers for SD 2.x.</exception>
+    public int ClipSkipStateIndex(int clipSkip, int layers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(clipSkip, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(clipSkip, layers);
+        if (IsOpenClip)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(layers, 2);
+            return 1;
+        }
+
+        return clipSkip - 1;
+    }
+
     /// <summary>The key prefix of encoder layer <paramref name="index"/> (ends with a dot).</summary>
     public string Layer(int index) => IsOpenClip
         ? FormattableString.Invariant($"transformer.resblocks.{index}.")
