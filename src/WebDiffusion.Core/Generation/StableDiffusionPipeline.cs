@@ -54,6 +54,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             AllSubseeds = allSubseeds,
             ModelName = model.Description.InfotextName,
             ModelHash = model.Description.Hash,
+            Vae = model.Vae,
             HiresWidth = hiresWidth,
             HiresHeight = hiresHeight,
             SamplerInfotext = [.. firstSetup.Infotext, .. hrSetup?.Infotext ?? []],
