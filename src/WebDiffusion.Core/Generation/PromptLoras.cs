@@ -22,7 +22,14 @@ internal static class PromptLoras
     {
         var warnings = new List<string>();
         var activations = new List<LoraActivation>();
-        foreach (var tag in ExtraNetworkParser.Extract(request.Prompt).Tags.Where(IsLoraTag))
+        var tags = ExtraNetworkParser.Extract(request.Prompt).Tags.Where(IsLoraTag).ToList();
+        if (tags.Count > 0 && !model.SupportsLora)
+        {
+            throw new NotSupportedException(
+                $"LoRA needs a model loaded from a .safetensors checkpoint; '{model.Description.Name}' is an ONNX export with its weights baked in. Remove {string.Join(", ", tags.Select(t => $"<{t.Kind}:{t.Name}>"))} from the prompt.");
+        }
+
+        foreach (var tag in tags)
         {
             (float TextEncoder, float UNet) multipliers;
             try
@@ -54,12 +61,6 @@ internal static class PromptLoras
             }
 
             activations.Add(new LoraActivation(network, tag.Name, multipliers.TextEncoder, multipliers.UNet));
-        }
-
-        if (activations.Count > 0 && !model.SupportsLora)
-        {
-            throw new NotSupportedException(
-                $"LoRA needs a model loaded from a .safetensors checkpoint; '{model.Description.Name}' is an ONNX export. Remove {string.Join(", ", activations.Select(a => $"<lora:{a.MentionedName}>"))} from the prompt.");
         }
 
         warnings.AddRange(model.ApplyLoras(activations).Warnings);
