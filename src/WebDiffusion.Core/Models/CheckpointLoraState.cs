@@ -90,7 +90,7 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
     private (Dictionary<string, float[]> Weights, IReadOnlyList<string> Warnings) Merge(IReadOnlyList<LoraActivation> activations, Dictionary<int, Stack<float[]>> spare)
     {
         var warnings = new List<string>();
-        var changes = new Dictionary<string, List<(LoraModule Module, float Multiplier)>>(StringComparer.Ordinal);
+        var changes = new Dictionary<string, List<(INetworkModule Module, float Multiplier)>>(StringComparer.Ordinal);
         foreach (var activation in activations)
         {
             var network = activation.Network;
@@ -107,9 +107,9 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
 
                 var bank = LoraKeyMap.IsTextEncoderKey(target) ? text : unet;
                 var shape = bank.Shape(target);
-                if (!LoraMerger.Fits(module, shape))
+                if (!module.Fits(shape))
                 {
-                    misfits.Add($"{module.Name}: up [{string.Join(", ", module.UpShape)}] · down [{string.Join(", ", module.DownShape)}] vs weight [{string.Join(", ", shape)}]");
+                    misfits.Add($"{module.Name}: {module.ShapeText} vs weight [{string.Join(", ", shape)}]");
                     continue;
                 }
 
@@ -135,7 +135,7 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
             source.CopyTo(merged);
             foreach (var (module, multiplier) in list)
             {
-                LoraMerger.AddTo(merged, bank.Shape(target), module, multiplier);
+                module.AddTo(merged, bank.Shape(target), multiplier);
             }
 
             weights[target] = merged;
@@ -150,7 +150,7 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
         if (applied == 0)
         {
             var why = total == 0
-                ? "it has no kohya lora_down/lora_up pairs"
+                ? "it has no LoRA, LoHa or LoKr modules this reader knows"
                 : misfits.Count > 0
                     ? $"its {total} modules do not fit this checkpoint's weights (e.g. {misfits[0]}): it was made for another architecture"
                     : $"none of its {total} modules names a layer of this checkpoint (e.g. '{unmatched[0]}'): it was made for another architecture";
