@@ -12,6 +12,7 @@ public static class Harnesses
         ["hub-throughput"] = HubThroughputHarness.RunAsync,
         ["memory"] = MemoryGrowthHarness.RunAsync,
         ["load"] = LoadHarness.RunAsync,
+        ["binding"] = Binding.OrtBindingHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
