@@ -66,6 +66,11 @@ public sealed record GenerationContext
     public static DiscreteSchedule ReadSchedule(ModelDescription model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (model.Source == ModelSourceKind.Checkpoint)
+        {
+            return CheckpointSchedule.Read(model);
+        }
+
         var path = Path.Combine(model.Folder, "scheduler", "scheduler_config.json");
         var config = File.Exists(path) ? NoiseScheduleConfig.FromJson(File.ReadAllText(path)) : NoiseScheduleConfig.StableDiffusion;
         return new DiscreteSchedule(config with { Prediction = model.PredictionType });

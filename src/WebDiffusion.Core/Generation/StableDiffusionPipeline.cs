@@ -52,7 +52,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             SchedulerLabel = schedulerLabel,
             AllSeeds = allSeeds,
             AllSubseeds = allSubseeds,
-            ModelName = model.Description.Name,
+            ModelName = model.Description.InfotextName,
             ModelHash = model.Description.Hash,
             HiresWidth = hiresWidth,
             HiresHeight = hiresHeight,

@@ -4,26 +4,38 @@ using WebDiffusion.Onnx.ModelWriter;
 namespace WebDiffusion.Core.Models;
 
 /// <summary>
-/// One component's ORT session, opened on first use (thread-safe) and closed on dispose. Session-creation failures
-/// become <see cref="ModelLoadException"/>s naming the file.
+/// One component's ORT session, opened on first use (thread-safe) and closed on dispose: from a model file, or from a
+/// graph compiled from a checkpoint. Session-creation failures become <see cref="ModelLoadException"/>s naming the file.
 /// </summary>
 internal sealed class ComponentSession : IDisposable
 {
-    private readonly OrtRuntime _runtime;
-    private readonly OrtSessionOptions? _options;
+    private readonly Func<OrtSession> _open;
     private readonly Lock _lock = new();
     private OrtSession? _session;
     private bool _disposed;
 
     public ComponentSession(string path, OnnxModelSignature signature, OrtRuntime runtime, OrtSessionOptions? options)
+        : this(path, System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)!), signature, () => runtime.CreateSession(path, options))
     {
-        Path = path;
-        Signature = signature;
-        _runtime = runtime;
-        _options = options;
     }
 
+    /// <summary>
+    /// A component (<paramref name="component"/>: text_encoder, unet …) whose session <paramref name="open"/> creates;
+    /// <paramref name="path"/> names it in errors.
+    /// </summary>
+    public ComponentSession(string path, string component, OnnxModelSignature signature, Func<OrtSession> open)
+    {
+        Path = path;
+        Component = component;
+        Signature = signature;
+        _open = open;
+    }
+
+    /// <summary>The file the component comes from (its model.onnx, or the checkpoint it was compiled from).</summary>
     public string Path { get; }
+
+    /// <summary>The component's folder name (text_encoder, unet, vae_decoder, vae_encoder).</summary>
+    public string Component { get; }
 
     public OnnxModelSignature Signature { get; }
 
@@ -46,7 +58,7 @@ internal sealed class ComponentSession : IDisposable
                 {
                     try
                     {
-                        Volatile.Write(ref _session, _runtime.CreateSession(Path, _options));
+                        Volatile.Write(ref _session, _open());
                     }
                     catch (OrtException ex)
                     {

@@ -1,15 +1,34 @@
+using WebDiffusion.Core.Checkpoints.Architecture;
 using WebDiffusion.Core.Sampling.Schedules;
 
 namespace WebDiffusion.Core.Models;
 
-/// <summary>What the registry knows about one model folder, read without loading weights.</summary>
+/// <summary>What the registry knows about one model (a diffusers ONNX folder or an A1111 checkpoint file), read without loading weights.</summary>
 public sealed record ModelDescription
 {
     /// <summary>The folder name under models/Stable-diffusion (the model's name).</summary>
     public required string Name { get; init; }
 
-    /// <summary>Absolute path of the model folder (or of the file, for a refused single-file checkpoint).</summary>
+    /// <summary>
+    /// The name infotext's "Model" carries: a checkpoint's file name without folder and extension (A1111's
+    /// <c>name_for_extra</c>), a model folder's name.
+    /// </summary>
+    public string InfotextName => Source == ModelSourceKind.Checkpoint ? Path.GetFileNameWithoutExtension(Name) : Name;
+
+    /// <summary>Absolute path of the model folder, or of the file for a single-file checkpoint.</summary>
     public required string Folder { get; init; }
+
+    /// <summary>Whether the model is a diffusers ONNX folder or a checkpoint compiled to graphs when it is loaded.</summary>
+    public ModelSourceKind Source { get; init; } = ModelSourceKind.OnnxFolder;
+
+    /// <summary>For a checkpoint: its detected architecture (family, hyper-parameters); null otherwise or when it cannot run.</summary>
+    public CheckpointArchitecture? Architecture { get; init; }
+
+    /// <summary>The full lowercase SHA-256 (A1111's <c>sha256</c>), or null when not computed.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>A1111's legacy 8-hex "old hash" of a checkpoint file (accepted in lookups), or null.</summary>
+    public string? LegacyHash { get; init; }
 
     /// <summary>Components present (tokenizer, text_encoder, unet, vae_encoder, vae_decoder …).</summary>
     public IReadOnlyList<string> Components { get; init; } = [];

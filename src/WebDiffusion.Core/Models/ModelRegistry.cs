@@ -2,7 +2,8 @@ namespace WebDiffusion.Core.Models;
 
 /// <summary>
 /// Lists the models folder in A1111's layout: each <c>Stable-diffusion/&lt;name&gt;/</c> folder is a diffusers ONNX model
-/// (described by <see cref="ModelFolderReader"/>); <c>VAE/</c>, <c>Lora/</c> and <c>embeddings/</c> (also
+/// (described by <see cref="ModelFolderReader"/>), and each <c>.safetensors</c> checkpoint in it or in a sub-folder without
+/// ONNX components is a model named by its relative path (<see cref="CheckpointFileReader"/>); <c>VAE/</c>, <c>Lora/</c> and <c>embeddings/</c> (also
 /// <c>&lt;root&gt;/embeddings</c>, as A1111 keeps them) list .safetensors and .onnx files, with pickle formats
 /// (.ckpt, .pt, .bin, .pth) listed as refused. One broken folder never hides the others. Thread-safe: refreshes
 /// are serialized and readers always see a complete snapshot.
@@ -76,6 +77,17 @@ public sealed class ModelRegistry
                 continue;
             }
 
+            if (IsCheckpointCollection(folder))
+            {
+                // A1111 users keep checkpoints in sub-folders: each file is a model named by its relative path.
+                foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    AddCheckpointFile(models, file, cancellationToken);
+                }
+
+                continue;
+            }
+
             try
             {
                 models.Add(ModelFolderReader.Describe(folder, _hashes, cancellationToken));
@@ -89,21 +101,38 @@ public sealed class ModelRegistry
 
         foreach (var file in Directory.EnumerateFiles(CheckpointsDir).Order(StringComparer.Ordinal))
         {
-            var extension = Path.GetExtension(file).ToLowerInvariant();
-            if (extension is ".safetensors" or ".ckpt")
-            {
-                models.Add(new ModelDescription
-                {
-                    Name = Path.GetFileName(file),
-                    Folder = file,
-                    Error = extension == ".ckpt"
-                        ? PickleRefusal
-                        : "single-file checkpoints are not loaded: convert it to the diffusers ONNX layout (a folder with unet/model.onnx …)",
-                });
-            }
+            AddCheckpointFile(models, file, cancellationToken);
         }
 
         return models;
+    }
+
+    /// <summary>A folder without diffusers ONNX components that holds checkpoint files (at any depth).</summary>
+    private static bool IsCheckpointCollection(string folder) =>
+        !File.Exists(Path.Combine(folder, "model_index.json"))
+        && !ModelComponents.Onnx.Any(c => Directory.Exists(Path.Combine(folder, c)))
+        && Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(f => Path.GetExtension(f).ToLowerInvariant() is ".safetensors" or ".ckpt");
+
+    private void AddCheckpointFile(List<ModelDescription> models, string file, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var extension = Path.GetExtension(file).ToLowerInvariant();
+        var name = Path.GetRelativePath(CheckpointsDir, file).Replace(Path.DirectorySeparatorChar, '/');
+        if (extension == ".ckpt")
+        {
+            models.Add(new ModelDescription { Name = name, Folder = file, Source = ModelSourceKind.Checkpoint, Error = PickleRefusal });
+        }
+        else if (extension == ".safetensors")
+        {
+            try
+            {
+                models.Add(CheckpointFileReader.Describe(file, name, _hashes, cancellationToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                models.Add(new ModelDescription { Name = name, Folder = file, Source = ModelSourceKind.Checkpoint, Error = ex.Message });
+            }
+        }
     }
 
     private static List<AuxiliaryModelFile> ListFiles(IReadOnlyList<string> folders)

@@ -1,27 +1,32 @@
+using WebDiffusion.Core.Checkpoints.Compiler;
 using WebDiffusion.Onnx;
 
 namespace WebDiffusion.Core.Models;
 
 /// <summary>
-/// A loaded model: its files checked up front (<see cref="ModelSignatureChecks"/>), each component's ORT session
-/// opened on first use (thread-safe), typed wrappers bound by tensor name. Disposing releases every session.
+/// A loaded model: its files checked up front (<see cref="ModelSignatureChecks"/>) or its graphs compiled from a
+/// checkpoint (<see cref="OpenCheckpoint"/>), each component's ORT session opened on first use (thread-safe), typed
+/// wrappers bound by tensor name. Disposing releases every session, then what the sessions read from (the mapped checkpoint).
 /// </summary>
-public sealed class ModelSet : IDisposable
+public sealed partial class ModelSet : IDisposable
 {
     private readonly ComponentSession[] _components;
+    private readonly IDisposable? _weights;
     private int _disposed;
 
     private ModelSet(ModelDescription description, ModelSignatures signatures, OrtRuntime runtime, OrtSessionOptions? options)
+        : this(description, signatures, Sessions(description, signatures, runtime, options), null, null)
+    {
+    }
+
+    private ModelSet(ModelDescription description, ModelSignatures signatures, ComponentSession[] components, (ClipTokenEmbeddings Tokens, ClipTextLayout Layout)? compiledText, IDisposable? weights)
     {
         Description = description;
         Signatures = signatures;
-        var text = new ComponentSession(description.ComponentPath(ModelComponents.TextEncoder), signatures.TextEncoder, runtime, options);
-        var unet = new ComponentSession(description.ComponentPath(ModelComponents.UNet), signatures.UNet, runtime, options);
-        var decoder = new ComponentSession(description.ComponentPath(ModelComponents.VaeDecoder), signatures.VaeDecoder, runtime, options);
-        var encoder = signatures.VaeEncoder is null
-            ? null
-            : new ComponentSession(description.ComponentPath(ModelComponents.VaeEncoder), signatures.VaeEncoder, runtime, options);
-        _components = encoder is null ? [text, unet, decoder] : [text, unet, decoder, encoder];
+        _components = components;
+        _weights = weights;
+        var (text, unet, decoder) = (components[0], components[1], components[2]);
+        var encoder = components.Length > 3 ? components[3] : null;
 
         var hidden = signatures.TextHiddenSize;
         if (hidden <= 0)
@@ -29,7 +34,9 @@ public sealed class ModelSet : IDisposable
             throw new ModelLoadException(text.Path, "last_hidden_state", "a fixed hidden size in dim 2 (or a fixed unet context width)", signatures.TextEncoder.FindOutput("last_hidden_state")!.ShapeText);
         }
 
-        TextEncoder = new TextEncoder(text, hidden, TextEncoderFeatures.From(signatures.TextEncoder));
+        TextEncoder = compiledText is { } compiled
+            ? new TextEncoder(text, hidden, compiled.Tokens, compiled.Layout)
+            : new TextEncoder(text, hidden, TextEncoderFeatures.From(signatures.TextEncoder));
         UNet = new UNet(unet, hidden, signatures.Latent);
         VaeDecoder = new VaeDecoder(decoder, signatures.Latent);
         VaeEncoder = encoder is null ? null : new VaeEncoder(encoder, signatures.Latent);
@@ -57,7 +64,7 @@ public sealed class ModelSet : IDisposable
     public VaeEncoder? VaeEncoder { get; }
 
     /// <summary>Component folders whose session is open now.</summary>
-    public IReadOnlyList<string> OpenComponents => [.. _components.Where(c => c.IsOpen).Select(c => Path.GetFileName(Path.GetDirectoryName(c.Path)!))];
+    public IReadOnlyList<string> OpenComponents => [.. _components.Where(c => c.IsOpen).Select(c => c.Component)];
 
     /// <summary>
     /// Checks the files of <paramref name="description"/> and prepares the components; sessions open on first use.
@@ -92,5 +99,17 @@ public sealed class ModelSet : IDisposable
         {
             component.Dispose();
         }
+
+        _weights?.Dispose();
+    }
+
+    private static ComponentSession[] Sessions(ModelDescription description, ModelSignatures signatures, OrtRuntime runtime, OrtSessionOptions? options)
+    {
+        var text = new ComponentSession(description.ComponentPath(ModelComponents.TextEncoder), signatures.TextEncoder, runtime, options);
+        var unet = new ComponentSession(description.ComponentPath(ModelComponents.UNet), signatures.UNet, runtime, options);
+        var decoder = new ComponentSession(description.ComponentPath(ModelComponents.VaeDecoder), signatures.VaeDecoder, runtime, options);
+        return signatures.VaeEncoder is null
+            ? [text, unet, decoder]
+            : [text, unet, decoder, new ComponentSession(description.ComponentPath(ModelComponents.VaeEncoder), signatures.VaeEncoder, runtime, options)];
     }
 }

@@ -7,7 +7,9 @@ namespace WebDiffusion.Core.Models;
 /// its input and output names. Diffusers' ONNX script exports only <c>last_hidden_state</c> and <c>pooler_output</c>;
 /// Optimum can add per-layer <c>hidden_states.N</c> outputs. A1111's clip skip takes <c>hidden_states[-n]</c> and then
 /// applies CLIP's final layer norm, whose weights an export does not expose as an output, and textual inversion needs
-/// an <c>inputs_embeds</c> input; so both are refused before a job is queued, with the reason.
+/// an <c>inputs_embeds</c> input; so both are refused for exports before a job is queued, with the reason. A text encoder
+/// compiled from a checkpoint (<see cref="Compiled"/>) takes token embeddings and outputs every layer after the final layer
+/// norm, so both work there.
 /// </summary>
 /// <param name="HiddenStateOutputs">Outputs named <c>hidden_states.N</c> (or <c>hidden_states</c>).</param>
 /// <param name="TakesInputsEmbeds">True when the export has an <c>inputs_embeds</c> input.</param>
@@ -16,11 +18,17 @@ public sealed record TextEncoderFeatures(int HiddenStateOutputs, bool TakesInput
     /// <summary>An encoder known only by its required input and output (ids → last_hidden_state).</summary>
     public static TextEncoderFeatures IdsOnly { get; } = new(0, false);
 
-    /// <summary>True when clip skip above 1 can be applied (never, for now: see <see cref="ClipSkipRefusal"/>).</summary>
-    public bool SupportsClipSkip => false;
+    /// <summary>A text encoder compiled from a checkpoint: clip skip and textual inversion both work.</summary>
+    public static TextEncoderFeatures Compiled { get; } = new(0, true) { IsCompiled = true };
 
-    /// <summary>True when textual-inversion vectors can be inserted (never, for now: see <see cref="EmbeddingRefusal"/>).</summary>
-    public bool SupportsEmbeddings => false;
+    /// <summary>True for a text encoder compiled from a checkpoint (<see cref="Compiled"/>).</summary>
+    public bool IsCompiled { get; init; }
+
+    /// <summary>True when clip skip above 1 can be applied (compiled text encoders; see <see cref="ClipSkipRefusal"/> for exports).</summary>
+    public bool SupportsClipSkip => IsCompiled;
+
+    /// <summary>True when textual-inversion vectors can be inserted (compiled text encoders; see <see cref="EmbeddingRefusal"/> for exports).</summary>
+    public bool SupportsEmbeddings => IsCompiled;
 
     /// <summary>Why clip skip cannot be applied with this export.</summary>
     public string ClipSkipRefusal => HiddenStateOutputs == 0

@@ -118,10 +118,12 @@ public sealed class ModelCache : IDisposable
                 // starves request handling (a 202 could wait for a whole job). Block instead of spinning.
                 sessionOptions.ConfigEntries["session.intra_op.allow_spinning"] = "0";
                 sessionOptions.ConfigEntries["session.inter_op.allow_spinning"] = "0";
-                var model = ModelSet.Open(description, ort, sessionOptions);
+                var model = description.Source == ModelSourceKind.Checkpoint
+                    ? ModelSet.OpenCheckpoint(description, ort, sessionOptions)
+                    : ModelSet.Open(description, ort, sessionOptions);
                 try
                 {
-                    var tokenizer = ClipTokenizer.FromDirectory(Path.Combine(description.Folder, ModelComponents.Tokenizer));
+                    var tokenizer = ModelTokenizers.For(model.Description);
                     var schedule = GenerationContext.ReadSchedule(description);
                     var embeddings = _embeddings.Reload();
                     _loaded = new Loaded(description, model, tokenizer, schedule, embeddings);

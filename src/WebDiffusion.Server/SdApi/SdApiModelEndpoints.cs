@@ -17,9 +17,9 @@ public static class SdApiModelEndpoints
             registry.Current.Models.Where(m => m.IsUsable).Select(m => new
             {
                 title = SdApiModelTitles.Title(m),
-                model_name = m.Name,
+                model_name = SdApiModelTitles.ModelName(m),
                 hash = m.Hash,
-                sha256 = SdApiModelTitles.FullHash(paths.DataDir, m.Hash),
+                sha256 = m.Sha256 ?? SdApiModelTitles.FullHash(paths.DataDir, m.Hash),
                 filename = SdApiModelTitles.Relative(registry.ModelsDir, m.Folder),
                 config = (string?)null,
             }))).WithSummary("Checkpoints: [{title, model_name, hash, sha256, filename, config}]");

@@ -13,7 +13,26 @@ public static class SdApiModelTitles
         return model.Hash is null ? model.Name : $"{model.Name} [{model.Hash}]";
     }
 
-    /// <summary>The model whose title, name, or short hash is <paramref name="value"/> (A1111 accepts all three), or null.</summary>
+    /// <summary>
+    /// A1111's <c>model_name</c>: a checkpoint's relative path without its extension, '/' replaced by '_'
+    /// (<c>sub/model.safetensors</c> → <c>sub_model</c>); a model folder's name as it is.
+    /// </summary>
+    public static string ModelName(ModelDescription model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Source != ModelSourceKind.Checkpoint)
+        {
+            return model.Name;
+        }
+
+        var withoutExtension = model.Name[..^Path.GetExtension(model.Name).Length];
+        return withoutExtension.Replace('/', '_').Replace('\\', '_');
+    }
+
+    /// <summary>
+    /// The model whose title, name, short hash, full SHA-256 or legacy 8-hex hash is <paramref name="value"/> (A1111's
+    /// checkpoint aliases), or null.
+    /// </summary>
     public static ModelDescription? Find(ModelRegistrySnapshot snapshot, string value)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -22,7 +41,11 @@ public static class SdApiModelTitles
         return snapshot.Models.FirstOrDefault(m => string.Equals(Title(m), trimmed, StringComparison.Ordinal))
             ?? snapshot.Find(trimmed)
             ?? snapshot.Find(StripHash(trimmed))
-            ?? snapshot.Models.FirstOrDefault(m => m.Hash is not null && string.Equals(m.Hash, trimmed, StringComparison.OrdinalIgnoreCase));
+            ?? snapshot.Models.FirstOrDefault(m => m.Source == ModelSourceKind.Checkpoint && string.Equals(ModelName(m), StripHash(trimmed), StringComparison.Ordinal))
+            ?? snapshot.Models.FirstOrDefault(m => m.Source == ModelSourceKind.Checkpoint && string.Equals(m.InfotextName, StripHash(trimmed), StringComparison.Ordinal))
+            ?? snapshot.Models.FirstOrDefault(m => m.Hash is not null && string.Equals(m.Hash, trimmed, StringComparison.OrdinalIgnoreCase))
+            ?? snapshot.Models.FirstOrDefault(m => m.Sha256 is not null && string.Equals(m.Sha256, trimmed, StringComparison.OrdinalIgnoreCase))
+            ?? snapshot.Models.FirstOrDefault(m => m.LegacyHash is not null && string.Equals(m.LegacyHash, trimmed, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary><paramref name="path"/> relative to <paramref name="modelsDir"/> with '/' separators; never an absolute path.</summary>

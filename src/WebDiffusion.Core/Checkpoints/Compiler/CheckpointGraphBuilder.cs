@@ -23,7 +23,11 @@ public sealed class CheckpointGraphBuilder
         Tensors = tensors;
         KeyPrefix = keyPrefix;
         Graph = new OnnxGraphBuilder(name, opset);
+        WeightsFile = RealPath.Of(tensors.FilePath);
     }
+
+    /// <summary>The checkpoint file with symbolic links resolved: external data names it by its real name and folder.</summary>
+    public string WeightsFile { get; }
 
     /// <summary>The graph's name.</summary>
     public string Name { get; }
@@ -64,7 +68,7 @@ public sealed class CheckpointGraphBuilder
             TensorDType.I64 => TensorElementType.Int64,
             _ => throw new CheckpointDTypeException(Tensors.FilePath, full, $"dtype {info.DTypeName} is not a weight type the compiler reads (F32, F16, BF16, I64)."),
         };
-        Graph.ExternalInitializer(full, type, info.Shape, Path.GetFileName(Tensors.FilePath), Tensors.GetFileOffset(full), info.ByteLength);
+        Graph.ExternalInitializer(full, type, info.Shape, Path.GetFileName(WeightsFile), Tensors.GetFileOffset(full), info.ByteLength);
         _weights.Add(full, full);
         return full;
     }
@@ -199,5 +203,5 @@ public sealed class CheckpointGraphBuilder
     }
 
     /// <summary>The graph as built so far, with its weight bindings.</summary>
-    public CompiledGraph Build() => new(Name, Graph.ToBytes(), Tensors.FilePath);
+    public CompiledGraph Build() => new(Name, Graph.ToBytes(), WeightsFile);
 }

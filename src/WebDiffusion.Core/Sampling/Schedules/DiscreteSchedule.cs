@@ -45,6 +45,39 @@ public sealed class DiscreteSchedule
         }
     }
 
+    /// <summary>
+    /// A schedule over given ᾱ_t values — a checkpoint's <c>alphas_cumprod</c> buffer, which A1111's <c>CompVisDenoiser</c>
+    /// uses — with <paramref name="config"/>'s prediction type; σ as for the config-built schedule.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than 2 values, or a value outside (0, 1].</exception>
+    public DiscreteSchedule(NoiseScheduleConfig config, ReadOnlySpan<float> alphasCumprod)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (alphasCumprod.Length < 2)
+        {
+            throw new ArgumentException($"A schedule needs at least 2 noise levels, found {alphasCumprod.Length}.", nameof(alphasCumprod));
+        }
+
+        foreach (var ac in alphasCumprod)
+        {
+            if (!(ac > 0f && ac <= 1f))
+            {
+                throw new ArgumentException($"alphas_cumprod must lie in (0, 1]; found {ac}.", nameof(alphasCumprod));
+            }
+        }
+
+        Config = config with { TrainTimesteps = alphasCumprod.Length };
+        _alphasCumprod = alphasCumprod.ToArray();
+        _sigmas = new float[_alphasCumprod.Length];
+        _logSigmas = new float[_alphasCumprod.Length];
+        for (var i = 0; i < _alphasCumprod.Length; i++)
+        {
+            var ac = _alphasCumprod[i];
+            _sigmas[i] = (float)Math.Sqrt((1.0 - ac) / ac);
+            _logSigmas[i] = MathF.Log(_sigmas[i]);
+        }
+    }
+
     /// <summary>The SD1.x/SD2/SDXL schedule.</summary>
     public static DiscreteSchedule StableDiffusion { get; } = new(NoiseScheduleConfig.StableDiffusion);
 

@@ -1,0 +1,42 @@
+using WebDiffusion.Core.Checkpoints.Architecture;
+
+namespace WebDiffusion.Core.Checkpoints.Compiler;
+
+/// <summary>
+/// Compiles an SD 1.x/2.x checkpoint into its four ONNX graphs from the detected architecture: text encoder, UNet and the
+/// VAE's decoder and encoder — the VAE from a separate file when one is chosen (A1111's <c>sd_vae</c>),
+/// so swapping it recompiles only the VAE graphs.
+/// </summary>
+public static class CheckpointCompiler
+{
+    /// <summary>Version of the graphs this compiler writes; part of every cache key, raised when a graph changes.</summary>
+    public const int Version = 1;
+
+    /// <summary>UNet keys in an ldm checkpoint.</summary>
+    public const string UNetPrefix = "model.diffusion_model.";
+
+    /// <summary>VAE keys in an ldm checkpoint.</summary>
+    public const string VaePrefix = "first_stage_model.";
+
+    /// <summary>OpenAI CLIP (SD 1.x) keys.</summary>
+    public const string OpenAiClipPrefix = "cond_stage_model.transformer.text_model.";
+
+    /// <summary>OpenCLIP (SD 2.x) keys.</summary>
+    public const string OpenClipPrefix = "cond_stage_model.model.";
+
+    /// <summary>Compiles every graph of <paramref name="checkpoint"/>; <paramref name="vae"/> (optional) supplies the VAE.</summary>
+    /// <exception cref="CheckpointTensorMissingException">A tensor a graph needs is missing (the message names it).</exception>
+    /// <exception cref="CheckpointFormatException">A tensor has an unexpected shape.</exception>
+    public static CompiledCheckpoint Compile(ICheckpointTensors checkpoint, CheckpointArchitecture architecture, ICheckpointTensors? vae = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(architecture);
+        var (vaeTensors, vaePrefix) = vae is null ? (checkpoint, VaePrefix) : (vae, VaeCompiler.DetectVaeKeyPrefix(vae));
+        var textPrefix = architecture.Family == CheckpointFamily.StableDiffusion2 ? OpenClipPrefix : OpenAiClipPrefix;
+        return new CompiledCheckpoint(
+            ClipTextEncoderCompiler.Compile(checkpoint, architecture.TextEncoder, textPrefix),
+            UNetCompiler.Compile(checkpoint, architecture.UNet, UNetPrefix),
+            VaeCompiler.CompileDecoder(vaeTensors, architecture.Vae, vaePrefix),
+            VaeCompiler.CompileEncoder(vaeTensors, architecture.Vae, vaePrefix));
+    }
+}
