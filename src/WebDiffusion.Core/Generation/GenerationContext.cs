@@ -1,4 +1,5 @@
 using WebDiffusion.Core.Imaging.Preview;
+using WebDiffusion.Core.Lora;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Sampling.Noise;
 using WebDiffusion.Core.Sampling.Schedules;
@@ -22,6 +23,9 @@ public sealed record GenerationContext
 
     /// <summary>Textual-inversion embeddings, or null.</summary>
     public TextualInversionLibrary? Embeddings { get; init; }
+
+    /// <summary>The LoRA folder that <c>&lt;lora:name:…&gt;</c> tags are looked up in (null: none; such tags give a warning).</summary>
+    public LoraLibrary? Loras { get; init; }
 
     /// <summary>Live previewer; null = no previews.</summary>
     public ILatentPreviewer? Previewer { get; init; } = new CheapLatentPreviewer();

@@ -31,6 +31,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var schedulerLabel = SchedulerCatalog.Get(resolvedType).Label;
         RefuseExtraNetworks(request.Prompt);
         RefuseExtraNetworks(request.NegativePrompt);
+        var (loraHashes, loraWarnings) = PromptLoras.Apply(model, _context.Loras, request);
 
         var count = request.ImageCount;
         var seed = Seeds.Resolve(request.Seed);
@@ -72,6 +73,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         };
 
         var builder = new ConditioningBuilder(new OnnxTextEncoder(model.TextEncoder), _context.Tokenizer, _context.Embeddings?.Embeddings, textOptions);
+        var (tiHashes, embeddingWarnings) = PromptEmbeddingReport.For(builder, _context.Embeddings, request, ScheduleSteps(sampler, request.Steps), textOptions);
+        run = run with { TiHashes = tiHashes, LoraHashes = loraHashes };
         var (cond, uncond) = await PassConditioning.BuildAsync(builder, request.Prompt, request.NegativePrompt, ScheduleSteps(sampler, request.Steps), null, request.CfgScale, stop).ConfigureAwait(false);
 
         var img2img = request.Mode == GenerationMode.Img2Img ? Img2ImgInputs.Prepare(request, _context.MaxUploadPixels) : null;
@@ -110,7 +113,10 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         }
 
         return new GenerationResult(request.Prompt, request.NegativePrompt, seed, subseed, allSeeds, allSubseeds, infotexts, sampler.Info.Name, schedulerLabel, done,
-            model.UNet.IsInpainting);
+            model.UNet.IsInpainting)
+        {
+            Comments = [.. loraWarnings, .. embeddingWarnings],
+        };
     }
 
     /// <summary>A1111's hires target size (resize fields, or the scale), floored to a multiple of 8 (SD's VAE factor).</summary>
@@ -175,7 +181,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
 
     private static void RefuseExtraNetworks(string prompt)
     {
-        var tags = ExtraNetworkParser.Extract(prompt).Tags;
+        var tags = ExtraNetworkParser.Extract(prompt).Tags.Where(t => !PromptLoras.IsLoraTag(t)).ToList();
         if (tags.Count > 0)
         {
             throw new NotSupportedException(
