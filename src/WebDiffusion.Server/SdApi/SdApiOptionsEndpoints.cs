@@ -31,7 +31,8 @@ public static class SdApiOptionsEndpoints
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(paths);
-        var model = selection.Name is { } name ? registry.Current.Find(name) : null;
+        // A fresh server has selected nothing yet; clients still expect the model generation runs on (A1111 loads one at start).
+        var model = selection.Effective(registry.Current);
         var result = new JsonObject
         {
             [SdApiOptionCatalog.ModelCheckpointKey] = model is null ? null : SdApiModelTitles.Title(model),
