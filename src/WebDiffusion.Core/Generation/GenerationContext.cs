@@ -23,6 +23,12 @@ public sealed record GenerationContext
     /// <summary>Textual-inversion embeddings, or null.</summary>
     public TextualInversionLibrary? Embeddings { get; init; }
 
+    /// <summary>
+    /// Names of the usable LoRA files (models/Lora, file name without extension). A <c>&lt;lora:…&gt;</c> tag naming one
+    /// that is not here is skipped, as A1111 skips it (<see cref="Text.Prompts.ExtraNetworkAvailability"/>).
+    /// </summary>
+    public IReadOnlySet<string> LoraNames { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Live previewer; null = no previews.</summary>
     public ILatentPreviewer? Previewer { get; init; } = new CheapLatentPreviewer();
 

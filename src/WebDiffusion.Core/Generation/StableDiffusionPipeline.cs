@@ -29,8 +29,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var (sampler, scheduler) = SamplerRegistry.Resolve(request.SamplerName, request.Scheduler);
         var resolvedType = ScheduleBuilder.Resolve(scheduler.Type, sampler.Info.DefaultScheduler);
         var schedulerLabel = SchedulerCatalog.Get(resolvedType).Label;
-        RefuseExtraNetworks(request.Prompt);
-        RefuseExtraNetworks(request.NegativePrompt);
+        RefuseExtraNetworks(request.Prompt, request.NegativePrompt);
 
         var count = request.ImageCount;
         var seed = Seeds.Resolve(request.Seed);
@@ -172,9 +171,10 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
     /// <summary>Steps counted in denoiser calls, as prompt schedules count them (second-order samplers call twice per step).</summary>
     private static int ScheduleSteps(ISampler sampler, int steps) => sampler.Info.Has(SamplerFlags.SecondOrder) ? steps * 2 : steps;
 
-    private static void RefuseExtraNetworks(string prompt)
+    /// <summary>Tags naming a LoRA file that exists cannot be applied yet; missing ones and other kinds are skipped as A1111 skips them.</summary>
+    private void RefuseExtraNetworks(params string[] prompts)
     {
-        var tags = ExtraNetworkParser.Extract(prompt).Tags;
+        var tags = ExtraNetworkAvailability.Sort(prompts, _context.LoraNames).Present;
         if (tags.Count > 0)
         {
             throw new NotSupportedException(

@@ -143,6 +143,7 @@ public sealed class ModelCache : IDisposable
                 Tokenizer = _loaded.Tokenizer,
                 Schedule = _loaded.Schedule,
                 Embeddings = _loaded.Embeddings,
+                LoraNames = LoraNames(),
                 CudaHost = _loaded.Model.UNet.ExecutionProvider == OrtExecutionProvider.Cuda,
                 Version = version,
             });
@@ -197,6 +198,10 @@ public sealed class ModelCache : IDisposable
         return usable ?? throw new InvalidOperationException(
             $"No usable model in {_registry.CheckpointsDir}. Put a diffusers ONNX model there, or run ./webui.sh models demo tiny for a small test model.");
     }
+
+    /// <summary>The usable LoRA files' names as the registry lists them now (a file added since the last rescan is found after one).</summary>
+    public IReadOnlySet<string> LoraNames() =>
+        _registry.Current.Loras.Where(f => f.IsUsable).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
 
     private void UnloadLocked()
     {

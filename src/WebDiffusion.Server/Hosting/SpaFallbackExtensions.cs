@@ -56,7 +56,10 @@ public static class SpaFallbackExtensions
             error = "Not Found",
             detail = "Not Found",
             body = (string?)null,
-            errors = $"No endpoint at {context.Request.Method} {context.Request.Path}. The UI is at /; the API is under /sdapi/v1 (GET /openapi.json lists it).",
+            errors = new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["path"] = [$"No endpoint at {context.Request.Method} {context.Request.Path}. The UI is at /; the API is under /sdapi/v1 (GET /openapi.json lists it)."],
+            },
         },
         statusCode: StatusCodes.Status404NotFound);
 

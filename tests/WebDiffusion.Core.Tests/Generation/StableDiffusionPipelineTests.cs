@@ -3,6 +3,7 @@ using WebDiffusion.Core.Imaging;
 using WebDiffusion.Core.Imaging.Png;
 using WebDiffusion.Core.Imaging.Tensors;
 using WebDiffusion.Core.Infotext;
+using WebDiffusion.Core.Text.Prompts;
 using WebDiffusion.ModelKit;
 
 namespace WebDiffusion.Core.Tests.Generation;
@@ -361,8 +362,24 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
     {
         var unknown = await Assert.ThrowsAnyAsync<ArgumentException>(() => RunAsync(Small with { SamplerName = "Euler z" }));
         Assert.Contains("Euler a", unknown.Message, StringComparison.Ordinal);
-        var lora = await Assert.ThrowsAsync<NotSupportedException>(() => RunAsync(Small with { Prompt = "a cat <lora:foo:0.8>" }));
+        // A LoRA file that exists cannot be applied yet: refused by name.
+        var withFile = fixture.Context(TinyModelVariant.Fp32) with { LoraNames = new HashSet<string>(StringComparer.Ordinal) { "foo" } };
+        var lora = await Assert.ThrowsAsync<NotSupportedException>(
+            () => new StableDiffusionPipeline(withFile).RunAsync(Small with { Prompt = "a cat <lora:foo:0.8>" }, new RecordingObserver(), null, default));
         Assert.Contains("<lora:foo>", lora.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lora_tag_without_its_file_is_skipped_as_A1111_skips_it()
+    {
+        var plain = await RunAsync(Small with { Prompt = "a cat" });
+        var tagged = await RunAsync(Small with { Prompt = "a cat <lora:foo:0.8>", NegativePrompt = "<lyco:bar:1> <nope:x>" + Small.NegativePrompt });
+
+        Assert.Equal(plain.Images[0].Image.Pixels.ToArray(), tagged.Images[0].Image.Pixels.ToArray());
+        Assert.StartsWith("a cat <lora:foo:0.8>", tagged.Images[0].Infotext, StringComparison.Ordinal);
+        var (present, skipped) = ExtraNetworkAvailability.Sort(["a cat <lora:foo:0.8>", "<lyco:bar:1> <lora:foo:1> <nope:x>"], new HashSet<string>(StringComparer.Ordinal));
+        Assert.Empty(present);
+        Assert.Equal(["Lora not found: foo, bar", "Skipping unknown extra network: nope"], ExtraNetworkAvailability.Warnings(skipped));
     }
 
     [Fact]

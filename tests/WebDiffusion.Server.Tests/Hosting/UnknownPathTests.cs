@@ -40,7 +40,7 @@ public class UnknownPathTests
         using var doc = JsonDocument.Parse(text);
         Assert.Equal("Not Found", doc.RootElement.GetProperty("detail").GetString());
         Assert.Equal("Not Found", doc.RootElement.GetProperty("error").GetString());
-        Assert.Contains(path, doc.RootElement.GetProperty("errors").GetString(), StringComparison.Ordinal);
+        Assert.Contains(path, doc.RootElement.GetProperty("errors").GetProperty("path")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
