@@ -1,3 +1,4 @@
+using WebDiffusion.Benchmarks.Checkpoints;
 using WebDiffusion.Benchmarks.Pipeline;
 
 namespace WebDiffusion.Benchmarks.Server;
@@ -12,6 +13,7 @@ public static class Harnesses
         ["hub-throughput"] = HubThroughputHarness.RunAsync,
         ["memory"] = MemoryGrowthHarness.RunAsync,
         ["load"] = LoadHarness.RunAsync,
+        ["unet-compile"] = UNetCompileHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

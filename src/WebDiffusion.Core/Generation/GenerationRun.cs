@@ -21,6 +21,9 @@ public sealed record GenerationRun
     /// <summary>Checkpoint short hash, when known.</summary>
     public string? ModelHash { get; init; }
 
+    /// <summary>The separate VAE file in use (infotext "VAE hash", "VAE"), or null for the model's own.</summary>
+    public Models.VaeChoice? Vae { get; init; }
+
     /// <summary>Hires target width.</summary>
     public int HiresWidth { get; init; }
 

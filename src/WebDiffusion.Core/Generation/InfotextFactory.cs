@@ -23,6 +23,15 @@ public static class InfotextFactory
         }
 
         p.Set(InfotextKeys.Model, run.ModelName);
+        if (run.Vae is { } vae)
+        {
+            if (vae.Hash is { } vaeHash)
+            {
+                p.Set(InfotextKeys.VaeHash, vaeHash);
+            }
+
+            p.Set(InfotextKeys.Vae, vae.FileName);
+        }
         if (run.ClipSkip > 1)
         {
             p.Set(InfotextKeys.ClipSkip, run.ClipSkip);

@@ -9,6 +9,12 @@ public sealed record ModelDescription
     /// <summary>The folder name under models/Stable-diffusion (the model's name).</summary>
     public required string Name { get; init; }
 
+    /// <summary>
+    /// The name infotext's "Model" carries: a checkpoint's file name without folder and extension (A1111's
+    /// <c>name_for_extra</c>), a model folder's name.
+    /// </summary>
+    public string InfotextName => Source == ModelSourceKind.Checkpoint ? Path.GetFileNameWithoutExtension(Name) : Name;
+
     /// <summary>Absolute path of the model folder, or of the file for a single-file checkpoint.</summary>
     public required string Folder { get; init; }
 

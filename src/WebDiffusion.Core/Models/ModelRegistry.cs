@@ -58,6 +58,10 @@ public sealed class ModelRegistry
         }
     }
 
+    /// <summary>The full SHA-256 of <paramref name="file"/> from the hash cache (computed once per file version), or null without a data folder.</summary>
+    public string? Sha256Of(string file, CancellationToken cancellationToken = default) =>
+        _hashes?.GetOrCompute([file], cancellationToken);
+
     /// <summary>The model named <paramref name="name"/> in the current snapshot, or null.</summary>
     public ModelDescription? Find(string name) => Current.Find(name);
 
@@ -117,6 +121,11 @@ public sealed class ModelRegistry
     {
         cancellationToken.ThrowIfCancellationRequested();
         var extension = Path.GetExtension(file).ToLowerInvariant();
+        if (VaeSelection.IsVaeBesideCheckpoint(file))
+        {
+            return; // model.vae.safetensors is the VAE of model.safetensors, not a checkpoint (as A1111)
+        }
+
         var name = Path.GetRelativePath(CheckpointsDir, file).Replace(Path.DirectorySeparatorChar, '/');
         if (extension == ".ckpt")
         {

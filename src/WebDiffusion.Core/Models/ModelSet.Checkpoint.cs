@@ -13,10 +13,10 @@ public sealed partial class ModelSet
     /// <summary>
     /// Compiles the checkpoint <paramref name="description"/> names (<see cref="ModelSourceKind.Checkpoint"/>) and prepares its
     /// components; sessions open on first use and map their weights from the file, which stays open until dispose.
-    /// <paramref name="vaeFile"/> (a <c>models/VAE</c> .safetensors file) replaces the checkpoint's own VAE.
+    /// <paramref name="vae"/> (a <c>models/VAE</c> .safetensors file) replaces the checkpoint's own VAE.
     /// </summary>
     /// <exception cref="ModelLoadException">The file cannot be read or compiled (the message names the file and the tensor).</exception>
-    public static ModelSet OpenCheckpoint(ModelDescription description, OrtRuntime runtime, OrtSessionOptions? options = null, string? vaeFile = null)
+    public static ModelSet OpenCheckpoint(ModelDescription description, OrtRuntime runtime, OrtSessionOptions? options = null, VaeChoice? vae = null)
     {
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(runtime);
@@ -26,37 +26,74 @@ public sealed partial class ModelSet
         }
 
         SafetensorsFile? checkpoint = null;
-        SafetensorsFile? vae = null;
+        SafetensorsFile? vaeTensors = null;
         try
         {
             checkpoint = SafetensorsFile.Open(description.Folder);
-            vae = vaeFile is null ? null : SafetensorsFile.Open(vaeFile);
+            vaeTensors = vae is null ? null : OpenVaeFile(vae.Path);
             var architecture = description.Architecture ?? ArchitectureDetector.Detect(checkpoint);
-            var graphs = CheckpointCompiler.Compile(checkpoint, architecture, vae);
+            var graphs = CheckpointCompiler.Compile(checkpoint, architecture);
+            if (vaeTensors is not null)
+            {
+                var (vaeDecoder, vaeEncoder) = CompileVae(vaeTensors, vae!.Path, description.Latent);
+                graphs = graphs with { VaeDecoder = vaeDecoder, VaeEncoder = vaeEncoder };
+            }
+
             var textPrefix = architecture.Family == CheckpointFamily.StableDiffusion2 ? CheckpointCompiler.OpenClipPrefix : CheckpointCompiler.OpenAiClipPrefix;
             var tokens = ClipTokenEmbeddings.Read(checkpoint, textPrefix);
             var layout = ClipTextLayout.Detect(checkpoint, textPrefix);
             var text = Component(checkpoint.FilePath, ModelComponents.TextEncoder, graphs.TextEncoder, runtime, options);
             var unet = Component(checkpoint.FilePath, ModelComponents.UNet, graphs.UNet, runtime, options);
-            var vaePath = vae?.FilePath ?? checkpoint.FilePath;
+            var vaePath = vaeTensors?.FilePath ?? checkpoint.FilePath;
             var decoder = Component(vaePath, ModelComponents.VaeDecoder, graphs.VaeDecoder, runtime, options);
             var encoder = Component(vaePath, ModelComponents.VaeEncoder, graphs.VaeEncoder, runtime, options);
             var signatures = new ModelSignatures(text.Signature, unet.Signature, decoder.Signature, encoder.Signature, description.Latent);
-            var owned = new MappedCheckpointFiles(checkpoint, vae);
-            return new ModelSet(description with { Architecture = architecture }, signatures, [text, unet, decoder, encoder], (tokens, layout), owned);
+            var owned = new MappedCheckpointFiles(checkpoint, vaeTensors);
+            return new ModelSet(description with { Architecture = architecture }, signatures, [text, unet, decoder, encoder], (tokens, layout), owned) { Vae = vae };
         }
         catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException or UnsupportedCheckpointException or IOException or UnauthorizedAccessException)
         {
             checkpoint?.Dispose();
-            vae?.Dispose();
+            vaeTensors?.Dispose();
             var file = ex is CheckpointFormatException { FilePath: { } named } ? named : description.Folder;
             throw new ModelLoadException(file, null, "a Stable Diffusion 1.x/2.x checkpoint this compiler can build", ex.Message, ex);
         }
         catch
         {
             checkpoint?.Dispose();
-            vae?.Dispose();
+            vaeTensors?.Dispose();
             throw;
+        }
+    }
+
+    private static SafetensorsFile OpenVaeFile(string vaeFile)
+    {
+        try
+        {
+            return SafetensorsFile.Open(vaeFile);
+        }
+        catch (Exception ex) when (ex is CheckpointFormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException(vaeFile, null, "a VAE .safetensors file", ex.Message, ex);
+        }
+    }
+
+    private static (CompiledGraph Decoder, CompiledGraph Encoder) CompileVae(SafetensorsFile vae, string vaeFile, LatentFormat latent)
+    {
+        try
+        {
+            var hp = ArchitectureDetector.ReadVae(vae, VaeCompiler.DetectVaeKeyPrefix(vae));
+            if (hp.EmbedDim != latent.Channels || hp.SpatialScale != latent.ScaleFactor)
+            {
+                throw new ModelLoadException(vaeFile, null, $"a VAE for {latent.Channels}-channel latents at {latent.ScaleFactor}× (this model's)",
+                    $"a VAE for {hp.EmbedDim}-channel latents at {hp.SpatialScale}× (made for another model family)");
+            }
+
+            return CheckpointCompiler.CompileVae(vae);
+        }
+        catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException)
+        {
+            throw new ModelLoadException(vaeFile, null, "a Stable Diffusion VAE (encoder, decoder, quant_conv, post_quant_conv)", ex.Message, ex);
         }
     }
 

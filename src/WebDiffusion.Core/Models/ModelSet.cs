@@ -57,6 +57,9 @@ public sealed partial class ModelSet : IDisposable
     /// <summary>The latent format (channels, VAE scale factor) read from the model's files.</summary>
     public LatentFormat Latent => Signatures.Latent;
 
+    /// <summary>The separate VAE file in use (A1111's <c>sd_vae</c>), or null when the model's own VAE decodes.</summary>
+    public VaeChoice? Vae { get; private init; }
+
     /// <summary>The VAE decoder.</summary>
     public VaeDecoder VaeDecoder { get; }
 
@@ -75,6 +78,45 @@ public sealed partial class ModelSet : IDisposable
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(runtime);
         return new ModelSet(description, ModelSignatureChecks.Check(description.Folder), runtime, options);
+    }
+
+    /// <summary>
+    /// Opens a diffusers ONNX folder whose VAE is replaced by the one compiled from <paramref name="vae"/> (a
+    /// <c>models/VAE</c> .safetensors file, A1111's <c>sd_vae</c>): the folder's own vae_decoder/vae_encoder are not used.
+    /// </summary>
+    /// <exception cref="ModelLoadException">The folder does not fit, or the VAE file cannot be read or compiled (the message names it).</exception>
+    public static ModelSet Open(ModelDescription description, OrtRuntime runtime, OrtSessionOptions? options, VaeChoice? vae)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(runtime);
+        if (vae is null)
+        {
+            return Open(description, runtime, options);
+        }
+
+        var vaeFile = vae.Path;
+
+        var signatures = ModelSignatureChecks.Check(description.Folder);
+        var folderSessions = Sessions(description, signatures with { VaeEncoder = null }, runtime, options);
+        var vaeTensors = OpenVaeFile(vaeFile);
+        try
+        {
+            var (decoderGraph, encoderGraph) = CompileVae(vaeTensors, vaeFile, signatures.Latent);
+            var decoder = Component(vaeTensors.FilePath, ModelComponents.VaeDecoder, decoderGraph, runtime, options);
+            var encoder = Component(vaeTensors.FilePath, ModelComponents.VaeEncoder, encoderGraph, runtime, options);
+            foreach (var replaced in folderSessions.Skip(2))
+            {
+                replaced.Dispose();
+            }
+
+            return new ModelSet(description, signatures with { VaeDecoder = decoder.Signature, VaeEncoder = encoder.Signature },
+                [folderSessions[0], folderSessions[1], decoder, encoder], null, vaeTensors) { Vae = vae };
+        }
+        catch
+        {
+            vaeTensors.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Opens every session now (instead of on first use).</summary>

@@ -18,9 +18,10 @@ namespace WebDiffusion.Server.Api;
 /// <param name="resolveCheckpoint">Registry name of a checkpoint given by name, title or hash, or null when unknown; null to skip the check.</param>
 /// <param name="checkImages">Decode and check uploaded images (at submission; a stored request was checked then).</param>
 /// <param name="latentOf">The latent format of the checkpoint a request runs on (by registry name, null = the selected one); SD's when null.</param>
+/// <param name="isKnownVae">Whether an <c>sd_vae</c> value can be applied; null accepts only "Automatic" and "None".</param>
 public sealed class A1111RequestReader(
     GenerationLimits limits, Func<string, bool> isKnownSampler, Func<string, bool> isKnownScheduler, Func<string, string?>? resolveCheckpoint = null, bool checkImages = true,
-    Func<string?, LatentFormat>? latentOf = null)
+    Func<string?, LatentFormat>? latentOf = null, Func<string, bool>? isKnownVae = null)
 {
     /// <summary>Fields we read; anything else is reported by <see cref="UnknownFields"/>.</summary>
     public static readonly IReadOnlySet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
@@ -114,6 +115,12 @@ public sealed class A1111RequestReader(
         foreach (var problem in OverrideSettingsPolicy.Problems(request.OverrideSettings))
         {
             AddError(errors, "override_settings", problem);
+        }
+
+        if (request.OverrideSettings.TryGetValue(OverrideSettingsPolicy.VaeKey, out var vae)
+            && !(isKnownVae ?? (v => v is "Automatic" or "None"))(vae.Trim()))
+        {
+            AddError(errors, "override_settings", $"override_settings.sd_vae '{vae}' is not a VAE file in models/VAE; GET /sdapi/v1/sd-vae lists them (or send \"Automatic\" or \"None\").");
         }
 
         request = request with { Model = ResolveCheckpoint(request, errors) };

@@ -16,4 +16,7 @@ public interface ICheckpointCatalog
     /// when null), so image sizes follow its VAE; SD's format when there is none.
     /// </summary>
     LatentFormat Latent(string? name);
+
+    /// <summary>Whether A1111's <c>sd_vae</c> value <paramref name="setting"/> can be applied ("Automatic", "None" or a usable models/VAE file).</summary>
+    bool IsKnownVae(string setting) => setting is "Automatic" or "None";
 }

@@ -15,7 +15,7 @@ public static class OverrideSettingsPolicy
     /// <summary>Keys the job applies.</summary>
     public static readonly IReadOnlySet<string> Applied = new HashSet<string>(StringComparer.Ordinal)
     {
-        CheckpointKey, "CLIP_stop_at_last_layers", "randn_source", "eta_noise_seed_delta",
+        CheckpointKey, "sd_vae", "CLIP_stop_at_last_layers", "randn_source", "eta_noise_seed_delta",
     };
 
     /// <summary>
@@ -53,11 +53,11 @@ public static class OverrideSettingsPolicy
 
     /// <summary>
     /// Options that change the result in A1111 and that WebDiffusion does not apply; with one of these set the request is
-    /// refused. <c>sd_vae</c> is accepted only as "Automatic" or "None" (the checkpoint's own VAE, which we use).
+    /// refused. <c>sd_vae</c> ("Automatic", "None" or a models/VAE file) is applied; the request reader checks the file exists.
     /// </summary>
     public static readonly IReadOnlySet<string> Refused = new HashSet<string>(StringComparer.Ordinal)
     {
-        "sd_vae", "sd_unet", "sd_hypernetwork", "sd_hypernetwork_strength", "sd_lora", "lora_functional", "lora_preferred_name",
+        "sd_unet", "sd_hypernetwork", "sd_hypernetwork_strength", "sd_lora", "lora_functional", "lora_preferred_name",
         "initial_noise_multiplier", "img2img_fix_steps", "img2img_color_correction", "img2img_background_color", "img2img_extra_noise",
         "inpainting_mask_weight", "upscaler_for_img2img", "face_restoration", "face_restoration_model", "code_former_weight",
         "face_restoration_unload", "token_merging_ratio", "token_merging_ratio_img2img", "token_merging_ratio_hr", "pad_cond_uncond",
@@ -70,6 +70,9 @@ public static class OverrideSettingsPolicy
         "extra_networks_default_multiplier", "textual_inversion_add_hashes_to_infotext", "hires_fix_refiner_pass",
     };
 
+    /// <summary>The VAE setting's key (A1111's <c>sd_vae</c>).</summary>
+    public const string VaeKey = "sd_vae";
+
     /// <summary>One problem per refused key or bad value of an applied key, each naming the key.</summary>
     public static IReadOnlyList<string> Problems(IReadOnlyDictionary<string, string> overrides)
     {
@@ -77,14 +80,12 @@ public static class OverrideSettingsPolicy
         var problems = new List<string>();
         foreach (var (key, value) in overrides)
         {
-            if (key == "sd_vae")
+            if (key == VaeKey)
             {
-                if (value is not ("Automatic" or "None"))
-                {
-                    problems.Add($"override_settings.sd_vae '{value}': separate VAE files are not applied yet; send \"Automatic\" or \"None\" (the checkpoint's own VAE).");
-                }
+                continue; // checked against models/VAE by the request reader
             }
-            else if (Refused.Contains(key))
+
+            if (Refused.Contains(key))
             {
                 problems.Add($"override_settings.{key}: this setting changes the result in A1111 and WebDiffusion does not apply it; remove it from override_settings.");
             }

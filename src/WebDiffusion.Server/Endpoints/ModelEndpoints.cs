@@ -44,6 +44,8 @@ public static class ModelEndpoints
             name = m.Name,
             folder = m.Folder,
             hash = m.Hash,
+            sha256 = m.Sha256,
+            source = m.Source == ModelSourceKind.Checkpoint ? "checkpoint" : "onnx",
             components = m.Components,
             precision = m.Precision.ToWireName(),
             sdVersion = m.SdVersion.ToWireName(),

@@ -27,4 +27,10 @@ public sealed class CheckpointCatalog(ModelRegistry registry, CurrentModelSelect
         var found = SdApiModelTitles.Find(registry.Current, nameTitleOrHash) ?? SdApiModelTitles.Find(registry.Refresh(), nameTitleOrHash);
         return found is { IsUsable: true } ? found.Name : null;
     }
+
+    public bool IsKnownVae(string setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        return VaeSelection.IsKnown(setting.Trim(), registry.Current) || VaeSelection.IsKnown(setting.Trim(), registry.Refresh());
+    }
 }

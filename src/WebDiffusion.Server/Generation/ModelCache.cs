@@ -90,17 +90,25 @@ public sealed class ModelCache : IDisposable
     /// Returns a lease on a pipeline context for <paramref name="requested"/> (or the selected/first model), loading it
     /// if needed. The model is not unloaded while a lease is held; dispose the lease when the job ends.
     /// </summary>
-    public ModelLease Acquire(string? requested, string version)
+    public ModelLease Acquire(string? requested, string version) => Acquire(requested, null, version);
+
+    /// <summary>
+    /// As <see cref="Acquire(string?, string)"/>, with A1111's <c>sd_vae</c> setting (<paramref name="vaeSetting"/>: "Automatic",
+    /// "None" or a models/VAE file name; null = "Automatic"): a different VAE reloads the model with that VAE compiled in.
+    /// </summary>
+    /// <exception cref="ArgumentException">The setting names no VAE file.</exception>
+    public ModelLease Acquire(string? requested, string? vaeSetting, string version)
     {
         lock (_gate)
         {
-            if (_leases > 0 && _loaded is not null && Resolve(requested).Folder != _loaded.Description.Folder)
+            var description = Resolve(requested);
+            var vaeFile = VaeSelection.Resolve(vaeSetting, description, _registry.Current);
+            if (_leases > 0 && _loaded is not null && (description.Folder != _loaded.Description.Folder || vaeFile != _loaded.Model.Vae?.Path))
             {
-                throw new InvalidOperationException("Another job is using a different model; model switches happen between jobs.");
+                throw new InvalidOperationException("Another job is using a different model or VAE; model switches happen between jobs.");
             }
 
-            var description = Resolve(requested);
-            if (_loaded is null || _loaded.Description.Folder != description.Folder || _loaded.Description.Hash != description.Hash)
+            if (_loaded is null || _loaded.Description.Folder != description.Folder || _loaded.Description.Hash != description.Hash || _loaded.Model.Vae?.Path != vaeFile)
             {
                 UnloadLocked();
                 _logger.LogInformation("Loading model {Model} from {Folder}", description.Name, description.Folder);
@@ -118,9 +126,15 @@ public sealed class ModelCache : IDisposable
                 // starves request handling (a 202 could wait for a whole job). Block instead of spinning.
                 sessionOptions.ConfigEntries["session.intra_op.allow_spinning"] = "0";
                 sessionOptions.ConfigEntries["session.inter_op.allow_spinning"] = "0";
+                var vae = vaeFile is null ? null : new VaeChoice(vaeFile, Path.GetFileName(vaeFile), _registry.Sha256Of(vaeFile) is { } sha ? ModelHasher.Short(sha) : null);
+                if (vae is not null)
+                {
+                    _logger.LogInformation("Using VAE {Vae} for {Model}", vae.FileName, description.Name);
+                }
+
                 var model = description.Source == ModelSourceKind.Checkpoint
-                    ? ModelSet.OpenCheckpoint(description, ort, sessionOptions)
-                    : ModelSet.Open(description, ort, sessionOptions);
+                    ? ModelSet.OpenCheckpoint(description, ort, sessionOptions, vae)
+                    : ModelSet.Open(description, ort, sessionOptions, vae);
                 try
                 {
                     var tokenizer = ModelTokenizers.For(model.Description);

@@ -49,7 +49,8 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
         var stored = options.Read();
         var text = TextSettings.Resolve(parsed, stored);
         var request = parsed with { ClipSkip = text.Options.ClipSkip };
-        using var lease = models.Acquire(request.Model, Version);
+        var vae = request.OverrideSettings.TryGetValue("sd_vae", out var v) ? v : stored["sd_vae"]?.GetValue<string>();
+        using var lease = models.Acquire(request.Model, vae, Version);
         var context = WithOptions(lease.Context, request, stored) with { TextOptions = text.Options };
         var pipeline = new StableDiffusionPipeline(context);
         var observer = new Observer(execution, request);

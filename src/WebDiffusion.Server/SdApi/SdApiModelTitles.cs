@@ -42,6 +42,7 @@ public static class SdApiModelTitles
             ?? snapshot.Find(trimmed)
             ?? snapshot.Find(StripHash(trimmed))
             ?? snapshot.Models.FirstOrDefault(m => m.Source == ModelSourceKind.Checkpoint && string.Equals(ModelName(m), StripHash(trimmed), StringComparison.Ordinal))
+            ?? snapshot.Models.FirstOrDefault(m => m.Source == ModelSourceKind.Checkpoint && string.Equals(m.InfotextName, StripHash(trimmed), StringComparison.Ordinal))
             ?? snapshot.Models.FirstOrDefault(m => m.Hash is not null && string.Equals(m.Hash, trimmed, StringComparison.OrdinalIgnoreCase))
             ?? snapshot.Models.FirstOrDefault(m => m.Sha256 is not null && string.Equals(m.Sha256, trimmed, StringComparison.OrdinalIgnoreCase))
             ?? snapshot.Models.FirstOrDefault(m => m.LegacyHash is not null && string.Equals(m.LegacyHash, trimmed, StringComparison.OrdinalIgnoreCase));

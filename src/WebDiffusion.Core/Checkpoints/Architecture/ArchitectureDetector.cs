@@ -81,7 +81,7 @@ public static class ArchitectureDetector
             prediction,
             source,
             unet,
-            ReadVae(tensors),
+            ReadVae(tensors, VaePrefix),
             sd2 ? ReadOpenClip(tensors, yaml) : ReadOpenAiClip(tensors, yaml),
             yaml?.FindFloat("params", "scale_factor") ?? 0.18215f);
     }
@@ -176,9 +176,17 @@ public static class ArchitectureDetector
         static string Index(int i) => "input_blocks." + i.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static VaeHyperParameters ReadVae(ICheckpointTensors t)
+    /// <summary>
+    /// The VAE hyper-parameters of the keys under <paramref name="prefix"/> (<c>first_stage_model.</c> in a checkpoint, "" in
+    /// a standalone A1111 VAE file).
+    /// </summary>
+    /// <exception cref="CheckpointTensorMissingException">A VAE tensor the reading needs is missing.</exception>
+    public static VaeHyperParameters ReadVae(ICheckpointTensors tensors, string prefix)
     {
-        string K(string suffix) => VaePrefix + suffix;
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var t = tensors;
+        string K(string suffix) => prefix + suffix;
         var ch = Dim(t, K("encoder.conv_in.weight"), 0);
         var mult = new List<int>();
         var attention = new List<bool>();

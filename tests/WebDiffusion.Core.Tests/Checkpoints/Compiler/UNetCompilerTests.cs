@@ -54,8 +54,7 @@ public sealed class UNetCompilerTests(ITestOutputHelper output) : IDisposable
         // output whatever the mask and masked-image channels hold.
         using var source = SdReference.Open();
         var path = Path.Combine(_folder, "inpainting.safetensors");
-        DerivedCheckpoint.Write(source, path, (info, bytes) =>
-            info.Name == Prefix + "input_blocks.0.0.weight" ? WidenInputChannels(info, bytes, 9) : null);
+        Derive(source, path, info => info.Name == Prefix + "input_blocks.0.0.weight" ? WidenInputChannels(source, info, 9) : null);
         using var tensors = SafetensorsFile.Open(path);
         var hp = ReferenceHyperParameters() with { InChannels = 9 };
         var graph = UNetCompiler.Compile(tensors, hp, Prefix);
@@ -82,8 +81,7 @@ public sealed class UNetCompilerTests(ITestOutputHelper output) : IDisposable
     {
         using var source = SdReference.Open();
         var path = Path.Combine(_folder, "inpainting-random.safetensors");
-        DerivedCheckpoint.Write(source, path, (info, bytes) =>
-            info.Name == Prefix + "input_blocks.0.0.weight" ? WidenInputChannels(info, bytes, 9, fill: 0.05f) : null);
+        Derive(source, path, info => info.Name == Prefix + "input_blocks.0.0.weight" ? WidenInputChannels(source, info, 9, fill: 0.05f) : null);
         using var tensors = SafetensorsFile.Open(path);
         var hp = ArchitectureDetector.Detect(tensors).UNet;
         Assert.Equal(9, hp.InChannels);
@@ -108,9 +106,9 @@ public sealed class UNetCompilerTests(ITestOutputHelper output) : IDisposable
         // SD 2.x stores proj_in/proj_out as nn.Linear [out, in]; a 1x1 conv kernel [out, in, 1, 1] holds the same numbers.
         using var source = SdReference.Open();
         var path = Path.Combine(_folder, "linear-projection.safetensors");
-        DerivedCheckpoint.Write(source, path, (info, bytes) =>
+        Derive(source, path, info =>
             info.Name.EndsWith(".proj_in.weight", StringComparison.Ordinal) || info.Name.EndsWith(".proj_out.weight", StringComparison.Ordinal)
-                ? new DerivedCheckpoint.Replacement([info.Shape[0], info.Shape[1]], bytes)
+                ? RekeyedCheckpoint.Copy(source, info.Name, info.Name) with { Shape = [info.Shape[0], info.Shape[1]] }
                 : null);
         using var tensors = SafetensorsFile.Open(path);
         var convHp = ReferenceHyperParameters();
@@ -132,7 +130,7 @@ public sealed class UNetCompilerTests(ITestOutputHelper output) : IDisposable
         var hp = ReferenceHyperParameters();
         var path = Path.Combine(_folder, "only-conv-in.safetensors");
         var convIn = Prefix + "input_blocks.0.0.weight";
-        DerivedCheckpoint.WriteFile(path, [(convIn, "F32", [.. source.Get(convIn).Shape], source.GetBytes(convIn).ToArray())]);
+        RekeyedCheckpoint.Write(path, [RekeyedCheckpoint.Copy(source, convIn, convIn)]);
         using var tensors = SafetensorsFile.Open(path);
 
         var error = Assert.Throws<CheckpointTensorMissingException>(() => UNetCompiler.Compile(tensors, hp, Prefix));
@@ -149,6 +147,19 @@ public sealed class UNetCompilerTests(ITestOutputHelper output) : IDisposable
         var error = Assert.Throws<CheckpointFormatException>(() => UNetCompiler.Compile(tensors, hp, Prefix));
 
         Assert.Contains("input_blocks.0.0.weight", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sd2_head_channels_that_do_not_divide_the_attention_width_are_a_format_error()
+    {
+        // SD 2.x fixes 64 channels per head: the fixture's 32-channel attention cannot split into heads of 64.
+        using var tensors = SdReference.Open();
+        var hp = ReferenceHyperParameters() with { NumHeads = -1, HeadChannels = 64 };
+
+        var error = Assert.Throws<CheckpointFormatException>(() => UNetCompiler.Compile(tensors, hp, Prefix));
+
+        Assert.Contains("input_blocks.1.1.proj_in.weight", error.Message, StringComparison.Ordinal);
+        Assert.Contains("0 heads", error.Message, StringComparison.Ordinal);
     }
 
     private void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
@@ -180,8 +191,13 @@ public sealed class UNetCompilerTests(ITestOutputHelper output) : IDisposable
         return SdReference.Run(graph, ("sample", sample), ("timestep", timestep), ("encoder_hidden_states", hidden))["out_sample"];
     }
 
-    private static DerivedCheckpoint.Replacement WidenInputChannels(CheckpointTensorInfo info, byte[] bytes, int channels, float fill = 0f)
+    /// <summary>Writes a copy of <paramref name="source"/> in which <paramref name="replace"/> swaps some tensors (null keeps one).</summary>
+    private static void Derive(ICheckpointTensors source, string path, Func<CheckpointTensorInfo, RekeyedCheckpoint.Entry?> replace) =>
+        RekeyedCheckpoint.Write(path, source.Tensors.Select(info => replace(info) ?? RekeyedCheckpoint.Copy(source, info.Name, info.Name)));
+
+    private static RekeyedCheckpoint.Entry WidenInputChannels(ICheckpointTensors checkpoint, CheckpointTensorInfo info, int channels, float fill = 0f)
     {
+        var bytes = checkpoint.GetBytes(info.Name).ToArray();
         var (outC, inC, kh, kw) = ((int)info.Shape[0], (int)info.Shape[1], (int)info.Shape[2], (int)info.Shape[3]);
         var kernel = kh * kw;
         var source = new float[bytes.Length / 4];
@@ -202,6 +218,6 @@ public sealed class UNetCompilerTests(ITestOutputHelper output) : IDisposable
 
         var data = new byte[widened.Length * 4];
         Buffer.BlockCopy(widened, 0, data, 0, data.Length);
-        return new DerivedCheckpoint.Replacement([outC, channels, kh, kw], data);
+        return new RekeyedCheckpoint.Entry(info.Name, info.DTypeName, [outC, channels, kh, kw], data);
     }
 }

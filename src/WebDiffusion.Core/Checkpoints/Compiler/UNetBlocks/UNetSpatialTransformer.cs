@@ -31,6 +31,12 @@ internal static class UNetSpatialTransformer
 
         var inner = (int)g.Shape(key + ".proj_in.weight")[0];
         var heads = c.HyperParameters.HeadsFor(channels);
+        if (heads <= 0 || inner % heads != 0)
+        {
+            throw new CheckpointFormatException(g.Tensors.FilePath, g.KeyPrefix + key + ".proj_in.weight",
+                $"{inner} attention channels do not split into {heads} heads (num_heads {c.HyperParameters.NumHeads}, num_head_channels {c.HyperParameters.HeadChannels}).");
+        }
+
         for (var d = 0; d < c.HyperParameters.TransformerDepth; d++)
         {
             h = Block(c, h, $"{key}.transformer_blocks.{d}", inner, heads);
