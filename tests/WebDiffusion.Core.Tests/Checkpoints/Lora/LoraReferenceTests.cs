@@ -61,8 +61,9 @@ public sealed class LoraReferenceTests : IDisposable
         var merged = LoraReferenceData.Merged("set1");
         using (var source = SdReference.Open())
         {
-            DerivedCheckpoint.Write(source, baked, (info, _) =>
-                merged.TryGetValue(info.Name, out var values) ? new DerivedCheckpoint.Replacement([.. info.Shape], MemoryMarshal.AsBytes(values.AsSpan()).ToArray()) : null);
+            RekeyedCheckpoint.Write(baked, source.Tensors.Select(info => merged.TryGetValue(info.Name, out var values)
+                ? new RekeyedCheckpoint.Entry(info.Name, "F32", [.. info.Shape], MemoryMarshal.AsBytes(values.AsSpan()).ToArray())
+                : RekeyedCheckpoint.Copy(source, info.Name, info.Name)));
         }
 
         File.Copy(Path.ChangeExtension(_checkpoint, ".yaml"), Path.ChangeExtension(baked, ".yaml"));
