@@ -15,6 +15,7 @@ public static class Harnesses
         ["load"] = LoadHarness.RunAsync,
         ["unet-compile"] = UNetCompileHarness.RunAsync,
         ["lora-switch"] = LoraSwitchHarness.RunAsync,
+        ["binding"] = Binding.OrtBindingHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

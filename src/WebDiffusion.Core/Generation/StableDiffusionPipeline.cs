@@ -29,9 +29,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var (sampler, scheduler) = SamplerRegistry.Resolve(request.SamplerName, request.Scheduler);
         var resolvedType = ScheduleBuilder.Resolve(scheduler.Type, sampler.Info.DefaultScheduler);
         var schedulerLabel = SchedulerCatalog.Get(resolvedType).Label;
-        RefuseExtraNetworks(request.Prompt);
-        RefuseExtraNetworks(request.NegativePrompt);
         var (loraHashes, loraWarnings) = PromptLoras.Apply(model, _context.Loras, request);
+        loraWarnings = [.. loraWarnings, .. OtherExtraNetworkWarnings(request.Prompt, request.NegativePrompt)];
 
         var count = request.ImageCount;
         var seed = Seeds.Resolve(request.Seed);
@@ -179,15 +178,12 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
     /// <summary>Steps counted in denoiser calls, as prompt schedules count them (second-order samplers call twice per step).</summary>
     private static int ScheduleSteps(ISampler sampler, int steps) => sampler.Info.Has(SamplerFlags.SecondOrder) ? steps * 2 : steps;
 
-    private static void RefuseExtraNetworks(string prompt)
-    {
-        var tags = ExtraNetworkParser.Extract(prompt).Tags.Where(t => !PromptLoras.IsLoraTag(t)).ToList();
-        if (tags.Count > 0)
-        {
-            throw new NotSupportedException(
-                $"Extra networks are not supported yet: remove {string.Join(", ", tags.Select(t => $"<{t.Kind}:{t.Name}>"))} from the prompt.");
-        }
-    }
+    /// <summary>
+    /// A1111's "Skipping unknown extra network: kind" for tags that are not LoRA (hypernetworks are not applied yet): the
+    /// image is generated without them and the tags stay in the infotext.
+    /// </summary>
+    private static IReadOnlyList<string> OtherExtraNetworkWarnings(params string[] prompts) =>
+        ExtraNetworkAvailability.Warnings([.. prompts.SelectMany(p => ExtraNetworkParser.Extract(p).Tags).Where(t => !PromptLoras.IsLoraTag(t))]);
 
     private async Task<RgbaImage[]> RunBatchAsync(
         GenerationRequest request,

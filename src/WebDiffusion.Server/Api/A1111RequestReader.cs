@@ -213,6 +213,10 @@ public sealed class A1111RequestReader(
         };
     }
 
+    /// <summary>A latent upscale mode or one of our upscalers (the names the hires pass takes).</summary>
+    public static bool IsKnownHiresUpscaler(string name) =>
+        LatentResampler.FromUpscalerName(name) is not null || SdApiCatalogEndpoints.Upscalers.Contains(name, StringComparer.Ordinal);
+
     private void Validate(GenerationRequest q, Dictionary<string, List<string>> errors)
     {
         void Add(string field, string message) => AddError(errors, field, message);
@@ -361,6 +365,14 @@ public sealed class A1111RequestReader(
 
         if (q.EnableHr)
         {
+            // A1111 checks the name only when hires fix runs (clients send their stored choice with enable_hr false too).
+            if (q.Mode == GenerationMode.Txt2Img && !IsKnownHiresUpscaler(q.HrUpscaler))
+            {
+                Add("hr_upscaler",
+                    $"Unknown hr_upscaler '{q.HrUpscaler}'. Available here: {string.Join(", ", SdApiCatalogEndpoints.LatentUpscaleModes.Concat(SdApiCatalogEndpoints.Upscalers))} " +
+                    "(GET /sdapi/v1/latent-upscale-modes and /sdapi/v1/upscalers).");
+            }
+
             if (!double.IsFinite(q.HrScale) || q.HrScale < 1 || q.HrScale > 4)
             {
                 Add("hr_scale", "hr_scale must be between 1 and 4.");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using WebDiffusion.Core.Generation;
+using WebDiffusion.Core.Text.Prompts;
 using WebDiffusion.Server.Api;
 using WebDiffusion.Server.Jobs;
 
@@ -11,7 +12,7 @@ namespace WebDiffusion.Server.Generation;
 /// with the profile's defaults, check the text side against the model, log ignored fields, resolve the checkpoint, store
 /// the <see cref="JobEnvelope"/> and queue it.
 /// </summary>
-public sealed class GenerationSubmission(JobService jobs, JobRequestParser parser, TextRequestCheck textCheck, ILogger<GenerationSubmission> logger)
+public sealed class GenerationSubmission(JobService jobs, JobRequestParser parser, TextRequestCheck textCheck, ModelCache models, ILogger<GenerationSubmission> logger)
 {
     /// <summary>Submits <paramref name="body"/> for <paramref name="owner"/>.</summary>
     public async Task<SubmissionOutcome> SubmitAsync(string owner, JsonElement body, GenerationMode mode, GenerationProfile profile, CancellationToken cancellationToken)
@@ -37,6 +38,13 @@ public sealed class GenerationSubmission(JobService jobs, JobRequestParser parse
         foreach (var unknown in OverrideSettingsPolicy.UnknownKeys(request.OverrideSettings))
         {
             logger.LogWarning("Ignoring unknown override_settings key {Key}", unknown);
+        }
+
+        // A1111 generates without a LoRA whose file is missing and says so; the job does the same (the tag stays in the infotext).
+        var skipped = ExtraNetworkAvailability.Sort([request.Prompt, request.NegativePrompt], models.LoraNames()).Skipped;
+        foreach (var warning in ExtraNetworkAvailability.Warnings(skipped))
+        {
+            logger.LogWarning("{Warning}; generating without it", warning);
         }
 
         var restore = !(body.TryGetProperty("override_settings_restore_afterwards", out var r) && r.ValueKind == JsonValueKind.False);

@@ -216,6 +216,10 @@ public sealed class ModelCache : IDisposable
             $"No usable model in {_registry.CheckpointsDir}. Put a diffusers ONNX model there, or run ./webui.sh models demo tiny for a small test model.");
     }
 
+    /// <summary>The usable LoRA files' names as the registry lists them now (a file added since the last rescan is found after one).</summary>
+    public IReadOnlySet<string> LoraNames() =>
+        _registry.Current.Loras.Where(f => f.IsUsable).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+
     private void UnloadLocked()
     {
         if (_loaded is not null)

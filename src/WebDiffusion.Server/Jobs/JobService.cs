@@ -1,16 +1,21 @@
 using Microsoft.Extensions.Options;
 using WebDiffusion.Core.Generation;
+using WebDiffusion.Server.Security;
 
 namespace WebDiffusion.Server.Jobs;
 
 /// <summary>Submits, looks up and controls jobs: the one entry point the native API, /sdapi and the hub share.</summary>
-public sealed class JobService(JobStore store, JobQueue queue, RunningJobs running, IJobEvents events, QueuePositions positions, JobCompletions completions, IOptions<JobQueueOptions> options, ILogger<JobService> logger) : IDisposable
+public sealed class JobService(JobStore store, JobQueue queue, RunningJobs running, IJobEvents events, QueuePositions positions, JobCompletions completions, IOptions<JobQueueOptions> options, SecurityMode security, ILogger<JobService> logger) : IDisposable
 {
     private readonly JobQueueOptions _options = options.Value;
     // Async admission: under many concurrent submissions waiting requests do not block thread-pool threads.
     private readonly SemaphoreSlim _admission = new(1, 1);
 
-    /// <summary>Journals and queues a job; throws <see cref="QueueFullException"/> past a quota.</summary>
+    /// <summary>
+    /// Journals and queues a job; throws <see cref="QueueFullException"/> past a quota: the per-client one on an
+    /// authenticated or public server (not for local use, where a script may queue as much as A1111 would take), the
+    /// queue's total always.
+    /// </summary>
     public async Task<(JobRecord Job, int Position)> SubmitAsync(string owner, GenerationMode generationMode, JobEnvelope envelope, string prompt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -20,7 +25,7 @@ public sealed class JobService(JobStore store, JobQueue queue, RunningJobs runni
         try
         {
             var retry = TimeSpan.FromSeconds(_options.RetryAfterSeconds);
-            if (store.CountActive(owner) >= _options.MaxActivePerClient)
+            if (!security.IsLocalUse && store.CountActive(owner) >= _options.MaxActivePerClient)
             {
                 throw new QueueFullException($"You already have {_options.MaxActivePerClient} jobs queued or running (the per-client limit); wait for some to finish.", retry);
             }

@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Models;
+
 namespace WebDiffusion.Server.SdApi;
 
 /// <summary>
@@ -17,6 +19,17 @@ public sealed class CurrentModelSelection(SdApiOptionsStore store) : IModelLifec
 
     /// <inheritdoc />
     public bool IsLoaded => _isLoaded;
+
+    /// <summary>
+    /// The model a job without a model name runs on, as the model cache picks it: the selected model when
+    /// <paramref name="snapshot"/> has it, the first usable model when nothing was selected; null when there is none
+    /// (or the selected model left the folder).
+    /// </summary>
+    public ModelDescription? Effective(ModelRegistrySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return Name is { } name ? snapshot.Find(name) : snapshot.Models.FirstOrDefault(m => m.IsUsable);
+    }
 
     /// <summary>Selects <paramref name="name"/> (already checked against the registry) or clears the choice; persists it.</summary>
     public void Select(string? name)

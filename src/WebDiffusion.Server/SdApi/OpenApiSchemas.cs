@@ -11,7 +11,7 @@ public static class OpenApiSchemas
     private const string ComponentsJson = """
     {
       "HTTPError": { "type": "object", "properties": {
-        "error": { "type": "string" }, "detail": { "type": "string" }, "body": { "nullable": true }, "errors": { } } },
+        "error": { "type": "string" }, "detail": { "type": "string" }, "body": { "nullable": true }, "errors": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string" } } } } },
       "GenerationCommon": { "type": "object", "properties": {
         "prompt": { "type": "string", "default": "" }, "negative_prompt": { "type": "string", "default": "" },
         "styles": { "type": "array", "items": { "type": "string" } },

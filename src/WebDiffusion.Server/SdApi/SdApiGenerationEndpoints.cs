@@ -41,14 +41,14 @@ public static class SdApiGenerationEndpoints
         }
         catch (JsonException ex)
         {
-            return Error(StatusCodes.Status422UnprocessableEntity, "Invalid JSON", ex.Message);
+            return SdApiResults.Error(StatusCodes.Status422UnprocessableEntity, "Invalid JSON", ex.Message);
         }
 
         body ??= [];
         var refused = RefusedFields(body);
         if (refused.Count > 0)
         {
-            return Error(StatusCodes.Status422UnprocessableEntity, "Unsupported fields", string.Join(" ", refused));
+            return SdApiResults.Problems(StatusCodes.Status422UnprocessableEntity, "Unsupported fields", refused);
         }
 
         using var document = JsonDocument.Parse(body.ToJsonString());
@@ -60,7 +60,7 @@ public static class SdApiGenerationEndpoints
                 break;
             case SubmissionOutcome.Invalid invalid:
                 var status = invalid.Errors.ContainsKey("sampler_name") && invalid.Errors.Count == 1 ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity;
-                return Results.Json(new { error = "Validation failed", detail = string.Join(" ", invalid.Errors.SelectMany(e => e.Value)), errors = invalid.Errors }, statusCode: status);
+                return SdApiResults.Problems(status, "Validation failed", invalid.Errors);
             case SubmissionOutcome.QueueFull full:
                 return JobEndpoints.TooMany(context, full.Error);
             default:
@@ -71,7 +71,7 @@ public static class SdApiGenerationEndpoints
         var finished = await completions.WaitAsync(job.Id, context.RequestAborted).ConfigureAwait(false);
         if (finished.State == JobState.Failed)
         {
-            return Error(StatusCodes.Status500InternalServerError, "Generation failed", finished.Error ?? "unknown error");
+            return SdApiResults.Error(StatusCodes.Status500InternalServerError, "Generation failed", finished.Error ?? "unknown error", "job");
         }
 
         var sendImages = body["send_images"] is not JsonValue send || send.GetValueKind() != JsonValueKind.False;
@@ -100,41 +100,42 @@ public static class SdApiGenerationEndpoints
         return Results.Json(new { images, parameters = body, info = finished.ResultJson ?? "{}" });
     }
 
-    /// <summary>Fields that would change the result if we silently ignored them.</summary>
-    private static List<string> RefusedFields(JsonObject body)
+    /// <summary>Fields that would change the result if we silently ignored them, by field.</summary>
+    private static Dictionary<string, string[]> RefusedFields(JsonObject body)
     {
-        var refused = new List<string>();
+        var refused = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (body["script_name"] is JsonValue script && script.GetValueKind() == JsonValueKind.String && !string.IsNullOrEmpty(script.GetValue<string>()))
         {
-            refused.Add($"script_name '{script.GetValue<string>()}': scripts are not supported.");
+            refused["script_name"] = [$"script_name '{script.GetValue<string>()}': scripts are not supported."];
         }
 
         if (body["alwayson_scripts"] is JsonObject scripts && scripts.Count > 0)
         {
-            refused.Add($"alwayson_scripts ({string.Join(", ", scripts.Select(s => s.Key))}): extensions such as ControlNet are not supported yet.");
+            refused["alwayson_scripts"] = [$"alwayson_scripts ({string.Join(", ", scripts.Select(s => s.Key))}): extensions such as ControlNet are not supported yet."];
         }
 
         if (body["restore_faces"] is JsonValue faces && faces.GetValueKind() == JsonValueKind.True)
         {
-            refused.Add("restore_faces: no face restorer is available.");
+            refused["restore_faces"] = ["restore_faces: no face restorer is available."];
         }
 
         if (body["styles"] is JsonArray styles && styles.Count > 0)
         {
-            refused.Add("styles: prompt styles are not supported yet; put the text in the prompt.");
+            refused["styles"] = ["styles: prompt styles are not supported yet; put the text in the prompt."];
         }
 
         // image_cfg_scale is not refused: A1111 reads it for instruct-pix2pix models only (which we do not load) and
         // ignores it otherwise, and clients such as webuiapi send it with every img2img request.
-        if (body["firstpass_image"] is JsonValue { } f && f.GetValueKind() == JsonValueKind.String
-            || body["refiner_checkpoint"] is JsonValue { } r && r.GetValueKind() == JsonValueKind.String && !string.IsNullOrEmpty(r.GetValue<string>()))
+        if (body["firstpass_image"] is JsonValue { } f && f.GetValueKind() == JsonValueKind.String)
         {
-            refused.Add("firstpass_image / refiner_checkpoint are not supported.");
+            refused["firstpass_image"] = ["firstpass_image is not supported."];
+        }
+
+        if (body["refiner_checkpoint"] is JsonValue { } r && r.GetValueKind() == JsonValueKind.String && !string.IsNullOrEmpty(r.GetValue<string>()))
+        {
+            refused["refiner_checkpoint"] = ["refiner_checkpoint is not supported."];
         }
 
         return refused;
     }
-
-    internal static IResult Error(int status, string error, string detail) =>
-        Results.Json(new { error, detail, body = (string?)null, errors = detail }, statusCode: status);
 }

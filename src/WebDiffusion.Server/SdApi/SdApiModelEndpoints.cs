@@ -72,7 +72,7 @@ public static class SdApiModelEndpoints
     {
         var loaded = new JsonObject();
         var skipped = new JsonObject();
-        var model = selection.Name is { } name ? registry.Current.Find(name) : null;
+        var model = selection.Effective(registry.Current);
         var expectedDim = model?.TextHiddenSize ?? 0;
         foreach (var folder in new[] { Path.Combine(registry.ModelsDir, "embeddings"), Path.Combine(paths.ContentRoot, "embeddings") }.Distinct(StringComparer.Ordinal))
         {

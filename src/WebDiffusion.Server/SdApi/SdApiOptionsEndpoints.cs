@@ -31,7 +31,8 @@ public static class SdApiOptionsEndpoints
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(paths);
-        var model = selection.Name is { } name ? registry.Current.Find(name) : null;
+        // A fresh server has selected nothing yet; clients still expect the model generation runs on (A1111 loads one at start).
+        var model = selection.Effective(registry.Current);
         var result = new JsonObject
         {
             [SdApiOptionCatalog.ModelCheckpointKey] = model is null ? null : SdApiModelTitles.Title(model),
@@ -57,9 +58,8 @@ public static class SdApiOptionsEndpoints
         var update = SdApiOptionsUpdate.Parse(body!, store.Read());
         if (update.Errors.Count > 0)
         {
-            return Results.Json(
-                new { error = "Invalid options", detail = string.Join(" ", update.Errors.Values), body = (string?)null, errors = update.Errors },
-                statusCode: StatusCodes.Status422UnprocessableEntity);
+            return SdApiResults.Problems(
+                StatusCodes.Status422UnprocessableEntity, "Invalid options", update.Errors.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal));
         }
 
         ModelDescription? model = null;
@@ -69,12 +69,13 @@ public static class SdApiOptionsEndpoints
             if (model is null)
             {
                 return SdApiResults.Error(StatusCodes.Status404NotFound, "Model not found",
-                    $"model '{requested}' not found; GET /sdapi/v1/sd-models lists the titles (POST /sdapi/v1/refresh-checkpoints rescans the folder).");
+                    $"model '{requested}' not found; GET /sdapi/v1/sd-models lists the titles (POST /sdapi/v1/refresh-checkpoints rescans the folder).",
+                    SdApiOptionCatalog.ModelCheckpointKey);
             }
 
             if (!model.IsUsable)
             {
-                return SdApiResults.Error(StatusCodes.Status422UnprocessableEntity, "Model cannot be loaded", $"{model.Name}: {model.Error}");
+                return SdApiResults.Error(StatusCodes.Status422UnprocessableEntity, "Model cannot be loaded", $"{model.Name}: {model.Error}", SdApiOptionCatalog.ModelCheckpointKey);
             }
         }
 

@@ -10,8 +10,9 @@ public static class RequestKind
 
     /// <summary>
     /// Requests counted by the per-client rate limit: /api and /sdapi, except reads of a finished image
-    /// (<c>GET/HEAD /api/images/{id}</c>). Those are file reads like the static files: a batch of 100 results or a
-    /// gallery page loads one per thumbnail, and counting them would answer 429 to the browser's own pictures.
+    /// (<c>GET/HEAD /api/images/{id}</c>) and job control and progress (<see cref="IsJobControlOrProgress"/>). Image reads
+    /// are file reads like the static files: a batch of 100 results or a gallery page loads one per thumbnail, and
+    /// counting them would answer 429 to the browser's own pictures.
     /// </summary>
     public static bool IsRateLimited(HttpRequest request)
     {
@@ -22,7 +23,39 @@ public static class RequestKind
             return false;
         }
 
-        return !IsImageRead(request);
+        return !IsImageRead(request) && !IsJobControlOrProgress(request);
+    }
+
+    /// <summary>
+    /// Stopping work and watching it: <c>POST /sdapi/v1/interrupt</c>, <c>/sdapi/v1/skip</c>, <c>GET /sdapi/v1/progress</c>,
+    /// <c>POST /api/jobs/{id}/cancel|interrupt|skip</c> and <c>GET /api/jobs/{id}</c>. Never refused by the rate limit: a
+    /// client polling fast must still be able to stop its job (an interrupt answered 429 leaves the GPU busy), and polls
+    /// cost a lookup, no work.
+    /// </summary>
+    public static bool IsJobControlOrProgress(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var path = request.Path;
+        var get = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        var post = HttpMethods.IsPost(request.Method);
+        if (path.StartsWithSegments("/sdapi/v1", StringComparison.OrdinalIgnoreCase, out var sdapi))
+        {
+            var name = (sdapi.Value ?? string.Empty).TrimEnd('/').ToLowerInvariant();
+            return (post && name is "/interrupt" or "/skip") || (get && name == "/progress");
+        }
+
+        if (!path.StartsWithSegments("/api/jobs", StringComparison.OrdinalIgnoreCase, out var rest))
+        {
+            return false;
+        }
+
+        var parts = (rest.Value ?? string.Empty).ToLowerInvariant().Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length switch
+        {
+            1 => get,
+            2 => post && parts[1] is "cancel" or "interrupt" or "skip",
+            _ => false,
+        };
     }
 
     /// <summary>A GET or HEAD of one stored image by id: <c>/api/images/{id}</c> (not the listing, not a delete).</summary>

@@ -18,6 +18,12 @@ public sealed class SecurityMode(IOptions<WebDiffusionOptions> options)
     /// <summary>Bound to 127.0.0.1 only (no <c>--listen</c>).</summary>
     public bool LoopbackOnly => !options.Value.Listen;
 
+    /// <summary>
+    /// One person's own machine: bound to loopback with no credentials configured. Everyone is the same "local" owner, so
+    /// per-user job quotas (meant to share a public server fairly) do not apply; the queue's total bound still does.
+    /// </summary>
+    public bool IsLocalUse => LoopbackOnly && !AuthEnabled;
+
     /// <summary>The canonical origins of <c>CorsOrigins</c>.</summary>
     public IReadOnlyCollection<string> CorsOrigins => _corsOrigins.Value;
 

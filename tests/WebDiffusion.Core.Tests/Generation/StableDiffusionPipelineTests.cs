@@ -3,6 +3,7 @@ using WebDiffusion.Core.Imaging;
 using WebDiffusion.Core.Imaging.Png;
 using WebDiffusion.Core.Imaging.Tensors;
 using WebDiffusion.Core.Infotext;
+using WebDiffusion.Core.Text.Prompts;
 using WebDiffusion.ModelKit;
 
 namespace WebDiffusion.Core.Tests.Generation;
@@ -357,12 +358,23 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Unknown_samplers_and_lora_tags_get_clear_errors()
+    public async Task Unknown_samplers_get_clear_errors()
     {
         var unknown = await Assert.ThrowsAnyAsync<ArgumentException>(() => RunAsync(Small with { SamplerName = "Euler z" }));
         Assert.Contains("Euler a", unknown.Message, StringComparison.Ordinal);
-        var lora = await Assert.ThrowsAsync<NotSupportedException>(() => RunAsync(Small with { Prompt = "a cat <lora:foo:0.8>" }));
-        Assert.Contains("<lora:foo>", lora.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lora_tag_without_its_file_is_skipped_as_A1111_skips_it()
+    {
+        var plain = await RunAsync(Small with { Prompt = "a cat" });
+        var tagged = await RunAsync(Small with { Prompt = "a cat <lora:foo:0.8>", NegativePrompt = "<lyco:bar:1> <nope:x>" + Small.NegativePrompt });
+
+        Assert.Equal(plain.Images[0].Image.Pixels.ToArray(), tagged.Images[0].Image.Pixels.ToArray());
+        Assert.StartsWith("a cat <lora:foo:0.8>", tagged.Images[0].Infotext, StringComparison.Ordinal);
+        var (present, skipped) = ExtraNetworkAvailability.Sort(["a cat <lora:foo:0.8>", "<lyco:bar:1> <lora:foo:1> <nope:x>"], new HashSet<string>(StringComparer.Ordinal));
+        Assert.Empty(present);
+        Assert.Equal(["Lora not found: foo, bar", "Skipping unknown extra network: nope"], ExtraNetworkAvailability.Warnings(skipped));
     }
 
     [Fact]

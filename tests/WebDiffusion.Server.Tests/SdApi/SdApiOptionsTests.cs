@@ -32,6 +32,32 @@ public class SdApiOptionsTests
     }
 
     [Fact]
+    public async Task A_fresh_server_reports_the_model_jobs_run_on_as_sd_model_checkpoint()
+    {
+        // SillyTavern's /get-model, Open WebUI's get_image_model and webuiapi's util_get_current_model all read
+        // GET /sdapi/v1/options["sd_model_checkpoint"] and look the title up in /sdapi/v1/sd-models.
+        await using var server = await LoopbackServer.StartAsync(prepare: root =>
+        {
+            DemoModel.Write(root, "alpha");
+            DemoModel.Write(root, "beta");
+        });
+        Assert.Null(server.Services.GetRequiredService<CurrentModelSelection>().Name);
+
+        var options = await SdApiFixtures.JsonAsync(await server.Client.GetAsync(new Uri("/sdapi/v1/options", UriKind.Relative)), HttpStatusCode.OK);
+        var models = await server.Client.GetFromJsonAsync<JsonElement>("/sdapi/v1/sd-models");
+        var current = options.GetProperty("sd_model_checkpoint").GetString();
+        var listed = models.EnumerateArray().Single(m => m.GetProperty("title").GetString() == current);
+        Assert.Equal(listed.GetProperty("sha256").GetString(), options.GetProperty("sd_checkpoint_hash").GetString());
+
+        // It is the model a job without a model name runs on.
+        var body = new StringContent("""{"prompt": "a cat", "steps": 2, "width": 64, "height": 64, "seed": 1}""", System.Text.Encoding.UTF8, "application/json");
+        var result = await SdApiFixtures.JsonAsync(await server.Client.PostAsync(new Uri("/sdapi/v1/txt2img", UriKind.Relative), body), HttpStatusCode.OK);
+        using var info = JsonDocument.Parse(result.GetProperty("info").GetString()!);
+        Assert.Equal(listed.GetProperty("model_name").GetString(), info.RootElement.GetProperty("sd_model_name").GetString());
+        Assert.Equal(listed.GetProperty("hash").GetString(), info.RootElement.GetProperty("sd_model_hash").GetString());
+    }
+
+    [Fact]
     public async Task Options_round_trip_and_survive_a_restart_with_the_same_data_dir()
     {
         using var folder = new SdApiFixtures.TempFolder();
