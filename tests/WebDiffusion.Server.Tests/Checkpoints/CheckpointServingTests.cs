@@ -124,4 +124,35 @@ public class CheckpointServingTests
         var unknown = await SdApiFixtures.JsonAsync(await server.Client.PostAsJsonAsync("/sdapi/v1/txt2img", Body("missing.safetensors")), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("override_settings.sd_vae 'missing.safetensors'", unknown.GetRawText(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Clip_skip_embeddings_and_LoRA_run_on_a_checkpoint_and_the_infotext_says_them_as_A1111()
+    {
+        await using var server = await LoopbackServer.StartAsync(prepare: root =>
+        {
+            CheckpointFiles.InstallTiny(Path.Combine(root, "models", "Stable-diffusion"), "tiny-sd15.safetensors");
+            SdApiFixtures.WriteEmbedding(Path.Combine(root, "models", "embeddings", "tinyemb.safetensors"), vectors: 2, dim: 64);
+            SdApiFixtures.WriteEmbedding(Path.Combine(root, "models", "embeddings", "wideemb.safetensors"), vectors: 1, dim: 768);
+            Directory.CreateDirectory(Path.Combine(root, "models", "Lora"));
+            File.Copy(Path.Combine(RepositoryRoot.Path, "tests", "WebDiffusion.Core.Tests", "Checkpoints", "Lora", "Data", "tiny_lora_a.safetensors"),
+                Path.Combine(root, "models", "Lora", "tiny_lora_a.safetensors"));
+        });
+        var body = new
+        {
+            prompt = "a photo of tinyemb wideemb cat <lora:tiny_lora_a:0.8>", steps = 2, seed = 3, sampler_name = "Euler", width = 16, height = 16,
+            override_settings = new Dictionary<string, object> { ["CLIP_stop_at_last_layers"] = 2 },
+        };
+
+        var result = await SdApiFixtures.JsonAsync(await server.Client.PostAsJsonAsync("/sdapi/v1/txt2img", body), HttpStatusCode.OK);
+
+        var info = JsonDocument.Parse(result.GetProperty("info").GetString()!).RootElement;
+        var parsed = InfotextParser.Parse(info.GetProperty("infotexts")[0].GetString()!);
+        Assert.Equal("2", parsed["Clip skip"]);
+        var embeddingHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(server.ModelsDir, "embeddings", "tinyemb.safetensors"))))[..12];
+        Assert.Equal($"tinyemb: {embeddingHash}", parsed["TI hashes"]);
+        Assert.Matches("^tiny_lora_a: [0-9a-f]{12}$", parsed["Lora hashes"]);
+        var comments = info.GetProperty("comments").GetString()!;
+        Assert.Contains("'wideemb'", comments, StringComparison.Ordinal);
+        Assert.Contains("768", comments, StringComparison.Ordinal);
+    }
 }
