@@ -14,6 +14,7 @@ public static class Harnesses
         ["memory"] = MemoryGrowthHarness.RunAsync,
         ["load"] = LoadHarness.RunAsync,
         ["unet-compile"] = UNetCompileHarness.RunAsync,
+        ["lora-switch"] = LoraSwitchHarness.RunAsync,
         ["binding"] = Binding.OrtBindingHarness.RunAsync,
     };
 
