@@ -61,7 +61,7 @@ public static class SdApiOptionCatalog
         ["sigma_min"] = Number(0.0, 0, 1000),
         ["sigma_max"] = Number(0.0, 0, 1000),
         ["rho"] = Number(0.0, 0, 100),
-        ["initial_noise_multiplier"] = Number(1.0, 0.5, 1.5) with { Unsupported = "the img2img noise multiplier is not implemented." },
+        ["initial_noise_multiplier"] = Number(1.0, 0, 1.5),
         ["img2img_fix_steps"] = Boolean(false),
     };
 
