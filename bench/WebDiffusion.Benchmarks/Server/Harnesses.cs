@@ -14,6 +14,7 @@ public static class Harnesses
         ["memory"] = MemoryGrowthHarness.RunAsync,
         ["load"] = LoadHarness.RunAsync,
         ["unet-compile"] = UNetCompileHarness.RunAsync,
+        ["binding"] = Binding.OrtBindingHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,4 +1,5 @@
 using WebDiffusion.Core.Imaging.Preview;
+using WebDiffusion.Core.Lora;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Sampling.Noise;
 using WebDiffusion.Core.Sampling.Schedules;
@@ -23,11 +24,8 @@ public sealed record GenerationContext
     /// <summary>Textual-inversion embeddings, or null.</summary>
     public TextualInversionLibrary? Embeddings { get; init; }
 
-    /// <summary>
-    /// Names of the usable LoRA files (models/Lora, file name without extension). A <c>&lt;lora:…&gt;</c> tag naming one
-    /// that is not here is skipped, as A1111 skips it (<see cref="Text.Prompts.ExtraNetworkAvailability"/>).
-    /// </summary>
-    public IReadOnlySet<string> LoraNames { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>The LoRA folder that <c>&lt;lora:name:…&gt;</c> tags are looked up in (null: none; such tags give a warning).</summary>
+    public LoraLibrary? Loras { get; init; }
 
     /// <summary>Live previewer; null = no previews.</summary>
     public ILatentPreviewer? Previewer { get; init; } = new CheapLatentPreviewer();

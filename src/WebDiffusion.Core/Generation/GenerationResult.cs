@@ -12,4 +12,11 @@ public sealed record GenerationResult(
     string SamplerName,
     string SchedulerLabel,
     int ImagesDone,
-    bool IsUsingInpaintingConditioning);
+    bool IsUsingInpaintingConditioning)
+{
+    /// <summary>
+    /// Warnings about the run that did not stop it (A1111's <c>comments</c>): an embedding or extra network the prompt names
+    /// that this model cannot use, each naming the file and the reason.
+    /// </summary>
+    public IReadOnlyList<string> Comments { get; init; } = [];
+}

@@ -51,6 +51,12 @@ public sealed record GenerationRun
     /// <summary>The clip skip used (written to infotext when above 1).</summary>
     public int ClipSkip { get; init; } = 1;
 
+    /// <summary>A1111's "Lora hashes" value (<c>name: hash12, …</c>) when the prompt applies LoRA, else null.</summary>
+    public string? LoraHashes { get; init; }
+
+    /// <summary>A1111's "TI hashes" value (<c>name: hash12, …</c>) when the prompts use textual-inversion embeddings, else null.</summary>
+    public string? TiHashes { get; init; }
+
     /// <summary>A1111's "Emphasis" infotext value (the mode when a prompt uses brackets and the mode is not Original), else null.</summary>
     public string? EmphasisWritten { get; init; }
 

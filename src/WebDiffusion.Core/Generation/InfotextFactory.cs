@@ -110,6 +110,16 @@ public static class InfotextFactory
             }
         }
 
+        if (run.LoraHashes is { } loraHashes)
+        {
+            p.Set(InfotextKeys.LoraHashes, loraHashes);
+        }
+
+        if (run.TiHashes is { } tiHashes)
+        {
+            p.Set(InfotextKeys.TiHashes, tiHashes);
+        }
+
         if (run.EmphasisWritten is { } emphasis)
         {
             p.Set("Emphasis", emphasis);

@@ -29,7 +29,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var (sampler, scheduler) = SamplerRegistry.Resolve(request.SamplerName, request.Scheduler);
         var resolvedType = ScheduleBuilder.Resolve(scheduler.Type, sampler.Info.DefaultScheduler);
         var schedulerLabel = SchedulerCatalog.Get(resolvedType).Label;
-        RefuseExtraNetworks(request.Prompt, request.NegativePrompt);
+        var (loraHashes, loraWarnings) = PromptLoras.Apply(model, _context.Loras, request);
+        loraWarnings = [.. loraWarnings, .. OtherExtraNetworkWarnings(request.Prompt, request.NegativePrompt)];
 
         var count = request.ImageCount;
         var seed = Seeds.Resolve(request.Seed);
@@ -74,6 +75,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         };
 
         var builder = new ConditioningBuilder(new OnnxTextEncoder(model.TextEncoder), _context.Tokenizer, _context.Embeddings?.Embeddings, textOptions);
+        var (tiHashes, embeddingWarnings) = PromptEmbeddingReport.For(builder, _context.Embeddings, request, ScheduleSteps(sampler, request.Steps), textOptions);
+        run = run with { TiHashes = tiHashes, LoraHashes = loraHashes };
         var (cond, uncond) = await PassConditioning.BuildAsync(builder, request.Prompt, request.NegativePrompt, ScheduleSteps(sampler, request.Steps), null, request.CfgScale, stop).ConfigureAwait(false);
 
         var img2img = request.Mode == GenerationMode.Img2Img ? Img2ImgInputs.Prepare(request, _context.MaxUploadPixels) : null;
@@ -112,7 +115,10 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         }
 
         return new GenerationResult(request.Prompt, request.NegativePrompt, seed, subseed, allSeeds, allSubseeds, infotexts, sampler.Info.Name, schedulerLabel, done,
-            model.UNet.IsInpainting);
+            model.UNet.IsInpainting)
+        {
+            Comments = [.. loraWarnings, .. embeddingWarnings],
+        };
     }
 
     /// <summary>A1111's hires target size (resize fields, or the scale), floored to a multiple of 8 (SD's VAE factor).</summary>
@@ -175,16 +181,12 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
     /// <summary>Steps counted in denoiser calls, as prompt schedules count them (second-order samplers call twice per step).</summary>
     private static int ScheduleSteps(ISampler sampler, int steps) => sampler.Info.Has(SamplerFlags.SecondOrder) ? steps * 2 : steps;
 
-    /// <summary>Tags naming a LoRA file that exists cannot be applied yet; missing ones and other kinds are skipped as A1111 skips them.</summary>
-    private void RefuseExtraNetworks(params string[] prompts)
-    {
-        var tags = ExtraNetworkAvailability.Sort(prompts, _context.LoraNames).Present;
-        if (tags.Count > 0)
-        {
-            throw new NotSupportedException(
-                $"Extra networks are not supported yet: remove {string.Join(", ", tags.Select(t => $"<{t.Kind}:{t.Name}>"))} from the prompt.");
-        }
-    }
+    /// <summary>
+    /// A1111's "Skipping unknown extra network: kind" for tags that are not LoRA (hypernetworks are not applied yet): the
+    /// image is generated without them and the tags stay in the infotext.
+    /// </summary>
+    private static IReadOnlyList<string> OtherExtraNetworkWarnings(params string[] prompts) =>
+        ExtraNetworkAvailability.Warnings([.. prompts.SelectMany(p => ExtraNetworkParser.Extract(p).Tags).Where(t => !PromptLoras.IsLoraTag(t))]);
 
     private async Task<RgbaImage[]> RunBatchAsync(
         GenerationRequest request,

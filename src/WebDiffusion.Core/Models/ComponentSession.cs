@@ -1,3 +1,4 @@
+using System.Buffers;
 using WebDiffusion.Onnx;
 using WebDiffusion.Onnx.ModelWriter;
 
@@ -71,6 +72,35 @@ internal sealed class ComponentSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// The values of the graph's weight inputs (a checkpoint compiled for LoRA), passed with every <see cref="Run"/>; null
+    /// when the graph has none.
+    /// </summary>
+    public WeightBank? Weights { get; init; }
+
+    /// <summary>Runs the session with <paramref name="inputs"/> and the bound weights (<see cref="Weights"/>).</summary>
+    public OrtTensor[] Run(ReadOnlySpan<OrtNamedTensor> inputs, ReadOnlySpan<string> outputNames, CancellationToken cancellationToken)
+    {
+        if (Weights is null)
+        {
+            return Session.Run(inputs, outputNames, cancellationToken);
+        }
+
+        var weights = Weights.Inputs;
+        var all = ArrayPool<OrtNamedTensor>.Shared.Rent(inputs.Length + weights.Length);
+        try
+        {
+            inputs.CopyTo(all);
+            weights.CopyTo(all.AsSpan(inputs.Length));
+            return Session.Run(all.AsSpan(0, inputs.Length + weights.Length), outputNames, cancellationToken);
+        }
+        finally
+        {
+            Array.Clear(all, 0, inputs.Length + weights.Length);
+            ArrayPool<OrtNamedTensor>.Shared.Return(all);
+        }
+    }
+
     /// <summary>The batch size the model fixes in dim 0 of <paramref name="input"/>, or null when dynamic.</summary>
     public int? FixedBatch(string input) => Signature.FindInput(input)?.FixedDim(0) is { } n and > 0 ? (int)n : null;
 
@@ -83,6 +113,7 @@ internal sealed class ComponentSession : IDisposable
             _disposed = true;
             _session?.Dispose();
             _session = null;
+            Weights?.Dispose();
         }
     }
 }

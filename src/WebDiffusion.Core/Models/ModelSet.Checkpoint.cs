@@ -2,6 +2,7 @@ using WebDiffusion.Core.Checkpoints;
 using WebDiffusion.Core.Checkpoints.Architecture;
 using WebDiffusion.Core.Checkpoints.Compiler;
 using WebDiffusion.Core.Checkpoints.Safetensors;
+using WebDiffusion.Core.Lora;
 using WebDiffusion.Onnx;
 using WebDiffusion.Onnx.ModelWriter;
 
@@ -32,7 +33,7 @@ public sealed partial class ModelSet
             checkpoint = SafetensorsFile.Open(description.Folder);
             vaeTensors = vae is null ? null : OpenVaeFile(vae.Path);
             var architecture = description.Architecture ?? ArchitectureDetector.Detect(checkpoint);
-            var graphs = CheckpointCompiler.Compile(checkpoint, architecture);
+            var graphs = CheckpointCompiler.Compile(checkpoint, architecture, loraWeightInputs: true);
             if (vaeTensors is not null)
             {
                 var (vaeDecoder, vaeEncoder) = CompileVae(vaeTensors, vae!.Path, description.Latent);
@@ -42,14 +43,18 @@ public sealed partial class ModelSet
             var textPrefix = architecture.Family == CheckpointFamily.StableDiffusion2 ? CheckpointCompiler.OpenClipPrefix : CheckpointCompiler.OpenAiClipPrefix;
             var tokens = ClipTokenEmbeddings.Read(checkpoint, textPrefix);
             var layout = ClipTextLayout.Detect(checkpoint, textPrefix);
-            var text = Component(checkpoint.FilePath, ModelComponents.TextEncoder, graphs.TextEncoder, runtime, options);
-            var unet = Component(checkpoint.FilePath, ModelComponents.UNet, graphs.UNet, runtime, options);
+            var text = Component(checkpoint.FilePath, ModelComponents.TextEncoder, graphs.TextEncoder, runtime, options, checkpoint);
+            var unet = Component(checkpoint.FilePath, ModelComponents.UNet, graphs.UNet, runtime, options, checkpoint);
             var vaePath = vaeTensors?.FilePath ?? checkpoint.FilePath;
             var decoder = Component(vaePath, ModelComponents.VaeDecoder, graphs.VaeDecoder, runtime, options);
             var encoder = Component(vaePath, ModelComponents.VaeEncoder, graphs.VaeEncoder, runtime, options);
             var signatures = new ModelSignatures(text.Signature, unet.Signature, decoder.Signature, encoder.Signature, description.Latent);
             var owned = new MappedCheckpointFiles(checkpoint, vaeTensors);
-            return new ModelSet(description with { Architecture = architecture }, signatures, [text, unet, decoder, encoder], (tokens, layout), owned) { Vae = vae };
+            return new ModelSet(description with { Architecture = architecture }, signatures, [text, unet, decoder, encoder], (tokens, layout), owned)
+            {
+                Vae = vae,
+                Lora = new CheckpointLoraState(LoraKeyMap.For(checkpoint, architecture.UNet), text.Weights!, unet.Weights!),
+            };
         }
         catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException or UnsupportedCheckpointException or IOException or UnauthorizedAccessException)
         {
@@ -97,8 +102,12 @@ public sealed partial class ModelSet
         }
     }
 
-    private static ComponentSession Component(string file, string component, CompiledGraph graph, OrtRuntime runtime, OrtSessionOptions? options) =>
-        new(file, component, OnnxModelInspector.ReadSignature(graph.Model, $"{component} of {Path.GetFileName(file)}"), () => graph.Open(runtime, options));
+    private static ComponentSession Component(string file, string component, CompiledGraph graph, OrtRuntime runtime, OrtSessionOptions? options, SafetensorsFile? weights = null)
+    {
+        var signature = OnnxModelInspector.ReadSignature(graph.Model, $"{component} of {Path.GetFileName(file)}");
+        var bank = weights is null ? null : new WeightBank(weights, signature.Inputs.Select(i => i.Name).Where(n => weights.TryGet(n, out _)));
+        return new(file, component, signature, () => graph.Open(runtime, options)) { Weights = bank };
+    }
 
     /// <summary>The mapped files the compiled sessions read from, released after the sessions.</summary>
     private sealed class MappedCheckpointFiles(SafetensorsFile checkpoint, SafetensorsFile? vae) : IDisposable

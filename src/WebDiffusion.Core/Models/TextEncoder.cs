@@ -135,34 +135,9 @@ public sealed class TextEncoder
         var index = _layout.ClipSkipStateIndex(skip, Layers);
 
         using var embeds = OrtTensor.Allocate(TensorElementType.Float, [1, TokenCount, HiddenSize]);
-        var rows = embeds.GetSpan<float>();
-        Span<long> longIds = stackalloc long[TokenCount];
-        for (var i = 0; i < TokenCount; i++)
-        {
-            longIds[i] = ids[i];
-        }
-
-        _tokens!.Embed(longIds, rows);
-        foreach (var insertion in insertions)
-        {
-            var embedding = insertion.Embedding;
-            if (embedding.Dimension != HiddenSize)
-            {
-                throw new ArgumentException(
-                    $"Embedding '{embedding.Name}' has {embedding.Dimension}-wide vectors; this model's text encoder takes {HiddenSize} (it was trained for another model family).",
-                    nameof(insertions));
-            }
-
-            if (insertion.Position < 0 || insertion.Position + embedding.VectorCount > TokenCount)
-            {
-                throw new ArgumentException($"Embedding '{embedding.Name}' at slot {insertion.Position} with {embedding.VectorCount} vectors does not fit the {TokenCount} slots.", nameof(insertions));
-            }
-
-            embedding.Vectors.Span.CopyTo(rows.Slice(insertion.Position * HiddenSize, embedding.VectorCount * HiddenSize));
-        }
-
+        BuildInputsEmbeds(ids, insertions, embeds.GetSpan<float>());
         var output = index == 0 ? "last_hidden_state" : "clip_skip_states";
-        var outputs = _component.Session.Run([new OrtNamedTensor("inputs_embeds", embeds)], [output], cancellationToken);
+        var outputs = _component.Run([new OrtNamedTensor("inputs_embeds", embeds)], [output], cancellationToken);
         try
         {
             var width = TokenCount * HiddenSize;
@@ -180,6 +155,45 @@ public sealed class TextEncoder
         finally
         {
             TensorIo.DisposeAll(outputs);
+        }
+    }
+
+    /// <summary>
+    /// The <c>inputs_embeds</c> rows of one chunk: each id's token embedding, then every insertion's vectors over the
+    /// rows of its slots (compiled text encoders only).
+    /// </summary>
+    internal void BuildInputsEmbeds(ReadOnlySpan<int> ids, IReadOnlyList<EmbeddingInsertion> insertions, Span<float> rows)
+    {
+        if (_tokens is null)
+        {
+            throw new NotSupportedException($"Textual-inversion embeddings cannot be used: {Features.EmbeddingRefusal}.");
+        }
+
+        BatchChunks.CheckLength(ids.Length, TokenCount, nameof(ids));
+        BatchChunks.CheckLength(rows.Length, (long)TokenCount * HiddenSize, nameof(rows));
+        Span<long> longIds = stackalloc long[TokenCount];
+        for (var i = 0; i < TokenCount; i++)
+        {
+            longIds[i] = ids[i];
+        }
+
+        _tokens.Embed(longIds, rows);
+        foreach (var insertion in insertions)
+        {
+            var embedding = insertion.Embedding;
+            if (embedding.Dimension != HiddenSize)
+            {
+                throw new ArgumentException(
+                    $"Embedding '{embedding.Name}' has {embedding.Dimension}-wide vectors; this model's text encoder takes {HiddenSize} (it was trained for another model family).",
+                    nameof(insertions));
+            }
+
+            if (insertion.Position < 0 || insertion.Position + embedding.VectorCount > TokenCount)
+            {
+                throw new ArgumentException($"Embedding '{embedding.Name}' at slot {insertion.Position} with {embedding.VectorCount} vectors does not fit the {TokenCount} slots.", nameof(insertions));
+            }
+
+            embedding.Vectors.Span.CopyTo(rows.Slice(insertion.Position * HiddenSize, embedding.VectorCount * HiddenSize));
         }
     }
 }

@@ -78,7 +78,6 @@ public sealed class UNet
         BatchChunks.CheckLength(sample.Length, (long)batch * channels * plane, nameof(sample));
         BatchChunks.CheckLength(context.Length, (long)batch * contextTokens * ContextSize, nameof(context));
         BatchChunks.CheckLength(output.Length, (long)batch * outChannels * plane, nameof(output));
-        var session = _component.Session;
         var chunk = BatchChunks.Size(batch, FixedBatch, _component.Path);
         for (var start = 0; start < batch; start += chunk)
         {
@@ -86,7 +85,7 @@ public sealed class UNet
             using var timestepTensor = TimestepTensor(timestep, chunk);
             using var contextTensor = TensorIo.FloatTensor(_contextType,
                 context.Slice(start * contextTokens * ContextSize, chunk * contextTokens * ContextSize), [chunk, contextTokens, ContextSize]);
-            var outputs = session.Run(
+            var outputs = _component.Run(
                 [new OrtNamedTensor("sample", sampleTensor), new OrtNamedTensor("timestep", timestepTensor), new OrtNamedTensor("encoder_hidden_states", contextTensor)],
                 ["out_sample"],
                 cancellationToken);

@@ -10,4 +10,7 @@ public static class RequestJson
 {
     /// <summary>Options for reading request bodies.</summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
+
+    /// <summary>The same rule for bodies parsed as a document or node tree: a duplicate property is a <see cref="JsonException"/>.</summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new() { AllowDuplicateProperties = false };
 }

@@ -56,13 +56,22 @@ public static class PngInfoEndpoints
         string? encoded;
         try
         {
-            using var json = JsonDocument.Parse(body);
+            using var json = JsonDocument.Parse(body, RequestJson.DocumentOptions);
+            if (RequestJsonText.FindInvalid(json.RootElement) is { } invalid)
+            {
+                return BadRequest(RequestJsonText.Message(invalid));
+            }
+
             encoded = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("image", out var image) &&
                 image.ValueKind == JsonValueKind.String ? image.GetString() : null;
         }
-        catch (JsonException)
+        catch (JsonException) when (RequestJsonDuplicates.Find(body) is { } duplicate)
         {
-            return BadRequest("The request body is not valid JSON; send {\"image\": \"<base64 PNG, JPEG or WebP>\"}.");
+            return BadRequest(RequestJsonDuplicates.Message(duplicate));
+        }
+        catch (JsonException ex)
+        {
+            return BadRequest($"The request body is not valid JSON ({ex.Message}); send {{\"image\": \"<base64 PNG, JPEG or WebP>\"}}.");
         }
 
         if (string.IsNullOrWhiteSpace(encoded))

@@ -1,4 +1,5 @@
 using WebDiffusion.Core.Generation;
+using WebDiffusion.Core.Lora;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Text.Embeddings;
 using WebDiffusion.Core.Text.Tokenization;
@@ -26,6 +27,7 @@ public sealed class ModelCache : IDisposable
     private readonly PromptTokenizerSource _tokenizers;
     private readonly EmbeddingLibrarySource _embeddings;
     private readonly string _ortCacheFolder;
+    private readonly LoraLibrary _loras;
     private Loaded? _loaded;
     private int _leases;
     private bool _unloadWhenFree;
@@ -37,6 +39,7 @@ public sealed class ModelCache : IDisposable
         _ortCacheFolder = Path.Combine(paths.DataDir, "cache", "onnxruntime");
         _provider = provider.Value;
         _registry = registry;
+        _loras = new LoraLibrary(Path.Combine(registry.ModelsDir, "Lora"));
         _runtime = runtime;
         _selection = selection;
         _logger = logger;
@@ -157,7 +160,7 @@ public sealed class ModelCache : IDisposable
                 Tokenizer = _loaded.Tokenizer,
                 Schedule = _loaded.Schedule,
                 Embeddings = _loaded.Embeddings,
-                LoraNames = LoraNames(),
+                Loras = _loras,
                 CudaHost = _loaded.Model.UNet.ExecutionProvider == OrtExecutionProvider.Cuda,
                 Version = version,
             });

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace WebDiffusion.Server.SdApi;
 
 /// <summary>
-/// The sizes one Extras upscale will produce, computed from the PNG header alone (so limits are checked before any
+/// The sizes one Extras upscale will produce, computed from the upload's header alone (so limits are checked before any
 /// decoding), following A1111's <c>Upscaler.upscale</c>: the upscaler resizes to <c>int(side × scale)</c>, then a Lanczos
 /// pass brings it to <c>side × scale</c> rounded down to a multiple of 8; "scale to" takes the larger ratio and, with crop,
 /// centres the result on a canvas of exactly the requested size.

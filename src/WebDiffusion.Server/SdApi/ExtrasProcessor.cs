@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using WebDiffusion.Core.Imaging;
+using WebDiffusion.Core.Imaging.Codecs;
 using WebDiffusion.Core.Imaging.Png;
+using WebDiffusion.Core.Infotext.Metadata;
 using WebDiffusion.Server.Api;
 using WebDiffusion.Server.Jobs;
 
@@ -30,10 +32,10 @@ public sealed class ExtrasProcessor(OutputWriter outputs, JobStore store, IOptio
     public static (ExtrasPlan? Plan, ExtrasProblem? Problem) Plan(ExtrasImageInput input, ExtrasParameters parameters, string field)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var plan = ExtrasPlan.Create(input.Header.Width, input.Header.Height, parameters);
+        var plan = ExtrasPlan.Create(input.Width, input.Height, parameters);
         return plan.LargestSide > MaxOutputSide
             ? (null, ExtrasProblem.BadRequest(
-                $"{field}: upscaling {input.Header.Width}x{input.Header.Height} would give {plan.Width}x{plan.Height}; the largest output side is {MaxOutputSide} pixels (Extras MaxOutputSide)."))
+                $"{field}: upscaling {input.Width}x{input.Height} would give {plan.Width}x{plan.Height}; the largest output side is {MaxOutputSide} pixels (Extras MaxOutputSide)."))
             : (plan, null);
     }
 
@@ -67,7 +69,7 @@ public sealed class ExtrasProcessor(OutputWriter outputs, JobStore store, IOptio
                 store.AddImage(new ImageRecord(
                     id, null, owner, saved, 0, plan.Width, plan.Height, string.Empty, plan.InfoText, DateTimeOffset.UtcNow, ImageKind.Extras));
                 logger.LogInformation("Extras: {Name} {Width}x{Height} -> {OutWidth}x{OutHeight} ({Upscaler}) saved as image {Id} for {Owner}",
-                    input.Name, input.Header.Width, input.Header.Height, plan.Width, plan.Height, parameters.Upscaler, id, owner);
+                    input.Name, input.Width, input.Height, plan.Width, plan.Height, parameters.Upscaler, id, owner);
                 results.Add(png!);
                 info = plan.InfoText;
             }
@@ -84,22 +86,22 @@ public sealed class ExtrasProcessor(OutputWriter outputs, JobStore store, IOptio
 
     private (byte[]? Png, ExtrasProblem? Problem) Upscale(ExtrasImageInput input, ExtrasPlan plan, ExtrasParameters parameters)
     {
-        DecodedPng decoded;
+        RgbaImage image;
+        string? originalParameters;
         try
         {
-            var side = (long)MaxUploadSide;
-            decoded = PngDecoder.Decode(input.Bytes, new PngDecoderOptions { MaxPixels = side * side });
+            (image, originalParameters) = Decode(input, (long)MaxUploadSide * MaxUploadSide);
         }
         catch (InvalidImageException ex)
         {
-            return (null, ExtrasProblem.BadRequest($"{input.Name}: the PNG could not be decoded: {ex.Message}"));
+            return (null, ExtrasProblem.BadRequest($"{input.Name}: the {input.Format} could not be decoded: {ex.Message}"));
         }
 
-        var result = ExtrasUpscaler.Apply(decoded.Image, plan, parameters.Upscaler);
+        var result = ExtrasUpscaler.Apply(image, plan, parameters.Upscaler);
         var texts = new List<KeyValuePair<string, string>>();
-        if (decoded.Texts.FirstOrDefault(t => t.Keyword == "parameters") is { } original)
+        if (originalParameters is not null)
         {
-            texts.Add(new("parameters", original.Text));
+            texts.Add(new("parameters", originalParameters));
         }
 
         if (!plan.Identity)
@@ -108,5 +110,21 @@ public sealed class ExtrasProcessor(OutputWriter outputs, JobStore store, IOptio
         }
 
         return (PngEncoder.Encode(result, new PngEncoderOptions { Alpha = PngAlphaMode.Rgb, Texts = texts }), null);
+    }
+
+    /// <summary>
+    /// The pixels and the source's infotext (A1111's <c>read_info_from_image</c>: the PNG <c>parameters</c> chunk, or the
+    /// JPEG/WebP EXIF UserComment), which the result keeps.
+    /// </summary>
+    private static (RgbaImage Image, string? Parameters) Decode(ExtrasImageInput input, long maxPixels)
+    {
+        if (input.Format == "PNG")
+        {
+            var decoded = PngDecoder.Decode(input.Bytes, new PngDecoderOptions { MaxPixels = maxPixels });
+            return (decoded.Image, decoded.Texts.FirstOrDefault(t => t.Keyword == "parameters")?.Text);
+        }
+
+        var image = UploadedImageDecoder.Decode(input.Bytes, maxPixels);
+        return (image, ImageMetadataReader.Read(input.Bytes).Parameters);
     }
 }

@@ -43,7 +43,7 @@ public static class SdApiExtrasEndpoints
 
         if (body!["imageList"] is not JsonArray list || list.Count == 0)
         {
-            return ExtrasProblem.Unprocessable("imageList must be a non-empty array of {\"data\": \"<base64 PNG>\", \"name\": \"...\"}.").ToResult();
+            return ExtrasProblem.Unprocessable("imageList must be a non-empty array of {\"data\": \"<base64 PNG, JPEG or WebP>\", \"name\": \"...\"}.").ToResult();
         }
 
         var sources = new List<(string Field, string Name, string? Encoded)>();

@@ -47,6 +47,7 @@ public static class SdApiInfo
             ["job_timestamp"] = DateTime.Now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
             ["clip_skip"] = request.ClipSkip,
             ["is_using_inpainting_conditioning"] = result.IsUsingInpaintingConditioning,
+            ["comments"] = string.Concat(result.Comments.Select(c => c + "\n")),
             ["version"] = typeof(SdApiInfo).Assembly.GetName().Version?.ToString(3),
         };
         return JsonSerializer.Serialize(info);

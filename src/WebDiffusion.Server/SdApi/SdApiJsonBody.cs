@@ -1,10 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
+using WebDiffusion.Server.Api;
 
 namespace WebDiffusion.Server.SdApi;
 
-/// <summary>Reads a JSON object request body with a byte limit, answering in A1111's error shape.</summary>
+/// <summary>
+/// Reads a JSON object request body with a byte limit, answering in A1111's error shape: a property named twice is a 422
+/// naming it, a string that is not valid Unicode a 400 naming its path.
+/// </summary>
 public static class SdApiJsonBody
 {
     /// <summary>The body as an object (an empty body is <c>{}</c>), or the error to return.</summary>
@@ -47,16 +51,27 @@ public static class SdApiJsonBody
             return ([], null);
         }
 
+        JsonNode? parsed;
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         try
         {
-            return JsonNode.Parse(buffer.ToArray()) is JsonObject body
-                ? (body, null)
-                : (null, SdApiResults.Error(StatusCodes.Status422UnprocessableEntity, "Invalid body", "The request body must be a JSON object."));
+            parsed = JsonNode.Parse(bytes.Span, documentOptions: RequestJson.DocumentOptions);
         }
         catch (JsonException ex)
         {
-            return (null, SdApiResults.Error(StatusCodes.Status422UnprocessableEntity, "Invalid JSON", ex.Message));
+            return (null, RequestJsonDuplicates.Find(bytes.Span) is { } duplicate
+                ? SdApiResults.Error(StatusCodes.Status422UnprocessableEntity, "Duplicate field", RequestJsonDuplicates.Message(duplicate))
+                : SdApiResults.Error(StatusCodes.Status422UnprocessableEntity, "Invalid JSON", ex.Message));
         }
+
+        if (parsed is not JsonObject body)
+        {
+            return (null, SdApiResults.Error(StatusCodes.Status422UnprocessableEntity, "Invalid body", "The request body must be a JSON object."));
+        }
+
+        return RequestJsonText.FindInvalid(body) is { } invalid
+            ? (null, SdApiResults.Error(StatusCodes.Status400BadRequest, "Invalid text", RequestJsonText.Message(invalid)))
+            : (body, null);
     }
 
     private static IResult TooLarge(long maxBytes) => SdApiResults.Error(

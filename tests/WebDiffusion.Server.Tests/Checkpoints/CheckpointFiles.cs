@@ -34,6 +34,33 @@ internal static class CheckpointFiles
         return target;
     }
 
+    /// <summary>
+    /// Writes the sd-reference checkpoint's VAE as a standalone A1111 VAE file (keys without <c>first_stage_model.</c>): the
+    /// same weights, so it decodes what the checkpoint's own VAE decodes.
+    /// </summary>
+    public static void WriteStandaloneVae(string path)
+    {
+        var bytes = File.ReadAllBytes(TinyFp32);
+        var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        using var header = System.Text.Json.JsonDocument.Parse(bytes.AsMemory(8, headerLength));
+        var dataStart = 8 + headerLength;
+        var json = new StringBuilder("{");
+        var data = new MemoryStream();
+        foreach (var tensor in header.RootElement.EnumerateObject().Where(t => t.Name.StartsWith("first_stage_model.", StringComparison.Ordinal)))
+        {
+            var offsets = tensor.Value.GetProperty("data_offsets");
+            var (begin, end) = (offsets[0].GetInt64(), offsets[1].GetInt64());
+            json.Append(json.Length > 1 ? "," : string.Empty)
+                .Append('"').Append(tensor.Name["first_stage_model.".Length..]).Append("\":{\"dtype\":\"").Append(tensor.Value.GetProperty("dtype").GetString())
+                .Append("\",\"shape\":").Append(tensor.Value.GetProperty("shape").GetRawText())
+                .Append(",\"data_offsets\":[").Append(data.Length).Append(',').Append(data.Length + (end - begin)).Append("]}");
+            data.Write(bytes, (int)(dataStart + begin), (int)(end - begin));
+        }
+
+        json.Append('}');
+        WriteRaw(path, Encoding.UTF8.GetBytes(json.ToString()), data.ToArray());
+    }
+
     /// <summary>A small safetensors file with the given F32 tensors (zeros).</summary>
     public static void Write(string path, params (string Name, long[] Shape)[] tensors)
     {

@@ -93,4 +93,35 @@ public class CheckpointServingTests
         }), HttpStatusCode.OK);
         Assert.Equal(result.GetProperty("images")[0].GetString(), again.GetProperty("images")[0].GetString());
     }
+
+    [Fact]
+    public async Task Sd_vae_picks_a_models_VAE_file_per_job_and_infotext_names_it()
+    {
+        await using var server = await LoopbackServer.StartAsync(prepare: root =>
+        {
+            CheckpointFiles.InstallTiny(Path.Combine(root, "models", "Stable-diffusion"), "tiny-sd15.safetensors");
+            CheckpointFiles.WriteStandaloneVae(Path.Combine(root, "models", "VAE", "tiny-vae.safetensors"));
+        });
+        var vaeHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(server.ModelsDir, "VAE", "tiny-vae.safetensors"))))[..10];
+        object Body(string vae) => new
+        {
+            prompt = "a photo of a cat", steps = 4, seed = 3, sampler_name = "Euler", width = 16, height = 16,
+            override_settings = new Dictionary<string, object> { ["sd_vae"] = vae },
+        };
+
+        var own = await SdApiFixtures.JsonAsync(await server.Client.PostAsJsonAsync("/sdapi/v1/txt2img", Body("None")), HttpStatusCode.OK);
+        var separate = await SdApiFixtures.JsonAsync(await server.Client.PostAsJsonAsync("/sdapi/v1/txt2img", Body("tiny-vae.safetensors")), HttpStatusCode.OK);
+
+        string Infotext(JsonElement result) => JsonDocument.Parse(result.GetProperty("info").GetString()!).RootElement.GetProperty("infotexts")[0].GetString()!;
+        Assert.DoesNotContain("VAE", Infotext(own), StringComparison.Ordinal);
+        var parsed = InfotextParser.Parse(Infotext(separate));
+        Assert.Equal(vaeHash, parsed["VAE hash"]);
+        Assert.Equal("tiny-vae.safetensors", parsed["VAE"]);
+        // The file holds the checkpoint's own VAE weights, so the pixels are the same (the PNGs differ in their infotext).
+        byte[] Pixels(JsonElement result) => PngDecoder.Decode(Convert.FromBase64String(result.GetProperty("images")[0].GetString()!)).Image.Pixels;
+        Assert.Equal(Pixels(own), Pixels(separate));
+
+        var unknown = await SdApiFixtures.JsonAsync(await server.Client.PostAsJsonAsync("/sdapi/v1/txt2img", Body("missing.safetensors")), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("override_settings.sd_vae 'missing.safetensors'", unknown.GetRawText(), StringComparison.Ordinal);
+    }
 }

@@ -34,10 +34,10 @@ public class PngInfoEndpointTests
     }
 
     [Fact]
-    public async Task Reads_japanese_itxt_and_jpeg_exif()
+    public async Task Reads_japanese_itxt_and_jpeg_and_webp_exif()
     {
         await using var server = await LoopbackServer.StartAsync();
-        foreach (var file in new[] { "sd-webui.png", "sd-webui.jpg" })
+        foreach (var file in new[] { "sd-webui.png", "sd-webui.jpg", "sd-webui.webp" })
         {
             var base64 = Convert.ToBase64String(await File.ReadAllBytesAsync(Fixture(file)));
             var response = await server.Client.PostAsJsonAsync("/sdapi/v1/png-info", new { image = base64 });

@@ -25,20 +25,34 @@ public static class CheckpointCompiler
     /// <summary>OpenCLIP (SD 2.x) keys.</summary>
     public const string OpenClipPrefix = "cond_stage_model.model.";
 
+    private static long _compilations;
+
+    /// <summary>How many times <see cref="Compile"/> has built a checkpoint's graphs in this process (tests assert "no rebuild" with it).</summary>
+    public static long Compilations => Interlocked.Read(ref _compilations);
+
     /// <summary>Compiles every graph of <paramref name="checkpoint"/>; <paramref name="vae"/> (optional) supplies the VAE.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <param name="architecture">Its detected architecture.</param>
+    /// <param name="vae">A separate VAE file, or null for the checkpoint's own.</param>
+    /// <param name="loraWeightInputs">
+    /// True: the weights a LoRA can change (<see cref="LoraTargets"/>) become float32 graph inputs of the UNet and text
+    /// encoder, so merged values are bound per run instead of recompiling.
+    /// </param>
     /// <exception cref="CheckpointTensorMissingException">A tensor a graph needs is missing (the message names it).</exception>
     /// <exception cref="CheckpointFormatException">A tensor has an unexpected shape.</exception>
-    public static CompiledCheckpoint Compile(ICheckpointTensors checkpoint, CheckpointArchitecture architecture, ICheckpointTensors? vae = null)
+    public static CompiledCheckpoint Compile(ICheckpointTensors checkpoint, CheckpointArchitecture architecture, ICheckpointTensors? vae = null, bool loraWeightInputs = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(architecture);
+        Interlocked.Increment(ref _compilations);
         var (decoder, encoder) = vae is null
             ? (VaeCompiler.CompileDecoder(checkpoint, architecture.Vae, VaePrefix), VaeCompiler.CompileEncoder(checkpoint, architecture.Vae, VaePrefix))
             : CompileVae(vae);
         var textPrefix = architecture.Family == CheckpointFamily.StableDiffusion2 ? OpenClipPrefix : OpenAiClipPrefix;
+        var targets = new LoraTargets(checkpoint);
         return new CompiledCheckpoint(
-            ClipTextEncoderCompiler.Compile(checkpoint, architecture.TextEncoder, textPrefix),
-            UNetCompiler.Compile(checkpoint, architecture.UNet, UNetPrefix, new UNetCompileOptions { FusedAttention = true }),
+            ClipTextEncoderCompiler.Compile(checkpoint, architecture.TextEncoder, textPrefix, weightInputs: loraWeightInputs ? targets.IsTextEncoderTarget : null),
+            UNetCompiler.Compile(checkpoint, architecture.UNet, UNetPrefix, new UNetCompileOptions { FusedAttention = true, WeightInputs = loraWeightInputs ? targets.IsUNetTarget : null }),
             decoder,
             encoder);
     }

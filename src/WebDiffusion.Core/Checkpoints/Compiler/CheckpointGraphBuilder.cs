@@ -13,10 +13,21 @@ public sealed class CheckpointGraphBuilder
 {
     private readonly Dictionary<string, string> _weights = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _floatWeights = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _inputWeights = new(StringComparer.Ordinal);
+    private readonly Func<string, bool>? _weightInputs;
 
     /// <summary>A graph named <paramref name="name"/> over <paramref name="tensors"/>; keys passed to the layer methods are relative to <paramref name="keyPrefix"/>.</summary>
-    public CheckpointGraphBuilder(string name, ICheckpointTensors tensors, string keyPrefix, int opset = 17)
+    /// <param name="name">The graph's name.</param>
+    /// <param name="tensors">The checkpoint.</param>
+    /// <param name="keyPrefix">Prefix added to every key.</param>
+    /// <param name="opset">ONNX opset.</param>
+    /// <param name="weightInputs">
+    /// Which float weights (full keys) become float32 graph inputs of their fixed shape instead of initializers, so a
+    /// session can be given other values of them on every run (LoRA) without a rebuild; null: none.
+    /// </param>
+    public CheckpointGraphBuilder(string name, ICheckpointTensors tensors, string keyPrefix, int opset = 17, Func<string, bool>? weightInputs = null)
     {
+        _weightInputs = weightInputs;
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(keyPrefix);
         Name = name;
@@ -73,13 +84,31 @@ public sealed class CheckpointGraphBuilder
         return full;
     }
 
-    /// <summary>A weight as a float32 value (through a Cast when the file stores another float type).</summary>
+    /// <summary>The full keys of the weights declared as graph inputs (see the constructor's <c>weightInputs</c>).</summary>
+    public IReadOnlyCollection<string> InputWeights => _inputWeights;
+
+    /// <summary>
+    /// A weight as a float32 value (through a Cast when the file stores another float type), or a float32 graph input
+    /// named by its full key when the constructor's <c>weightInputs</c> selects it.
+    /// </summary>
     public string FloatWeight(string key)
     {
         var full = KeyPrefix + key;
         if (_floatWeights.TryGetValue(full, out var existing))
         {
             return existing;
+        }
+
+        if (_weightInputs is not null && _weightInputs(full))
+        {
+            var info = Tensors.Get(full);
+            if (info.DType is TensorDType.F32 or TensorDType.F16 or TensorDType.BF16)
+            {
+                Graph.Input(full, TensorElementType.Float, [.. info.Shape.Select(d => (OnnxDim)d)]);
+                _inputWeights.Add(full);
+                _floatWeights.Add(full, full);
+                return full;
+            }
         }
 
         var name = Weight(key);
@@ -112,8 +141,10 @@ public sealed class CheckpointGraphBuilder
     /// </summary>
     public string Linear(string x, string key)
     {
-        var w = Op("Transpose", [FloatWeight(key + ".weight")], OnnxAttribute.Ints("perm", 1, 0));
-        var y = Op("MatMul", x, w);
+        var weight = FloatWeight(key + ".weight");
+        var y = _inputWeights.Contains(weight)
+            ? Graph.OpInDomain("com.microsoft", 1, "FusedMatMul", [x, weight], OnnxAttribute.Int("transB", 1), OnnxAttribute.Float("alpha", 1f))
+            : Op("MatMul", x, Op("Transpose", [weight], OnnxAttribute.Ints("perm", 1, 0)));
         return Has(key + ".bias") ? Op("Add", y, FloatWeight(key + ".bias")) : y;
     }
 

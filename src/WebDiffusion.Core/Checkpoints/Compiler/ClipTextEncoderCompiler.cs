@@ -38,17 +38,18 @@ public static class ClipTextEncoderCompiler
     /// <param name="hp">The text encoder's hyper-parameters (<see cref="ArchitectureDetector"/>).</param>
     /// <param name="keyPrefix">E.g. <see cref="ClipTextLayout.Sd1KeyPrefix"/> or <see cref="ClipTextLayout.Sd2KeyPrefix"/>.</param>
     /// <param name="includeHiddenStates">Adds the <see cref="HiddenStatesName"/> output.</param>
+    /// <param name="weightInputs">Which weights (full keys) become float32 graph inputs (LoRA, see <see cref="LoraTargets"/>); null: none.</param>
     /// <exception cref="CheckpointTensorMissingException">A tensor the graph needs is not in the checkpoint.</exception>
     /// <exception cref="CheckpointFormatException">A tensor's shape disagrees with <paramref name="hp"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="hp"/> is inconsistent (width not divisible by heads, no layers).</exception>
-    public static CompiledGraph Compile(ICheckpointTensors tensors, ClipTextHyperParameters hp, string keyPrefix, bool includeHiddenStates = false)
+    public static CompiledGraph Compile(ICheckpointTensors tensors, ClipTextHyperParameters hp, string keyPrefix, bool includeHiddenStates = false, Func<string, bool>? weightInputs = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(hp);
         ArgumentNullException.ThrowIfNull(keyPrefix);
         Validate(hp);
         var layout = ClipTextLayout.Detect(tensors, keyPrefix);
-        var g = new CheckpointGraphBuilder("text_encoder", tensors, keyPrefix);
+        var g = new CheckpointGraphBuilder("text_encoder", tensors, keyPrefix, weightInputs: weightInputs);
         var positions = hp.MaxPositions;
         var width = hp.Width;
         ExpectShape(g, layout.PositionEmbedding, positions, width);

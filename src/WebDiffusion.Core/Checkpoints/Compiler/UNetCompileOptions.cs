@@ -11,4 +11,10 @@ public sealed record UNetCompileOptions
     /// CPU provider too) instead of Reshape/Transpose/MatMul/Softmax. Same values; the graph then needs ONNX Runtime.
     /// </summary>
     public bool FusedAttention { get; init; }
+
+    /// <summary>
+    /// Which weights (full checkpoint keys) become float32 graph inputs instead of initializers, so LoRA-merged values can be
+    /// bound on each run without a rebuild (see <see cref="LoraTargets.IsUNetTarget"/>); null: none.
+    /// </summary>
+    public Func<string, bool>? WeightInputs { get; init; }
 }

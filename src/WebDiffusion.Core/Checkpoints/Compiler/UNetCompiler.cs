@@ -29,7 +29,7 @@ public static class UNetCompiler
         ArgumentNullException.ThrowIfNull(hp);
         ArgumentNullException.ThrowIfNull(keyPrefix);
         options ??= UNetCompileOptions.Default;
-        var g = new CheckpointGraphBuilder("unet", tensors, keyPrefix);
+        var g = new CheckpointGraphBuilder("unet", tensors, keyPrefix, weightInputs: options.WeightInputs);
         CheckInputConvolution(g, hp);
 
         var sample = g.Graph.Input("sample", TensorElementType.Float, "batch", hp.InChannels, "height", "width");

@@ -107,6 +107,11 @@ public static class PngDecoder
                 case PngChunk.Text or PngChunk.Ztxt or PngChunk.Itxt:
                     if (readTexts)
                     {
+                        if (result.Texts.Count >= options.MaxTextChunks)
+                        {
+                            throw new ImageTooLargeException($"The PNG has more than the {options.MaxTextChunks} text chunks allowed.");
+                        }
+
                         var entry = PngTextChunks.Parse(body, chunk.Type, options.MaxTextChunkBytes);
                         textBytes += entry.Text.Length;
                         if (textBytes > options.MaxTotalTextBytes)

@@ -48,22 +48,31 @@ public static class ImageMetadataReader
     public static ImageMetadata FromPngTexts(IReadOnlyList<PngTextEntry> texts, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        // A keyword written twice keeps its last text, listed where it last occurs (PIL's info dict, re-inserted); one pass
+        // to find each keyword's last occurrence and one to list them keeps this linear in the number of chunks.
         string? parameters = null;
-        var items = new List<KeyValuePair<string, string>>();
-        foreach (var t in texts)
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < texts.Count; i++)
         {
+            last[texts[i].Keyword] = i;
+        }
+
+        var items = new List<KeyValuePair<string, string>>(last.Count);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var t = texts[i];
             if (string.Equals(t.Keyword, ParametersKey, StringComparison.Ordinal))
             {
                 parameters = t.Text;
             }
-            else
+            else if (last[t.Keyword] == i)
             {
-                items.RemoveAll(kv => string.Equals(kv.Key, t.Keyword, StringComparison.Ordinal));
                 items.Add(new(t.Keyword, t.Text));
             }
         }
 
-        string? Item(string key) => items.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.Ordinal)).Value;
+        var byKey = items.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        string? Item(string key) => byKey.GetValueOrDefault(key);
 
         if (Item("fooocus_scheme") is not null || (parameters is not null && parameters.TrimStart().StartsWith('{')))
         {
