@@ -72,7 +72,7 @@ public class SdApiProgressTests
         {
             ["enable_hr"] = true, ["hr_scale"] = 2, ["hr_upscaler"] = "Latent", ["hr_second_pass_steps"] = 150, ["denoising_strength"] = 0.7,
             ["prompt"] = "a lighthouse", ["seed"] = 3, ["batch_size"] = 2, ["n_iter"] = 2, ["steps"] = 120, ["cfg_scale"] = 7.0,
-            ["width"] = 64, ["height"] = 64, ["sampler_name"] = "Euler", ["sampler_index"] = "Euler", ["send_images"] = true, ["save_images"] = false,
+            ["width"] = 256, ["height"] = 256, ["sampler_name"] = "Euler", ["sampler_index"] = "Euler", ["send_images"] = true, ["save_images"] = false,
         };
         var generation = server.Client.PostAsync(new Uri("/sdapi/v1/txt2img", UriKind.Relative),
             new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
@@ -81,6 +81,12 @@ public class SdApiProgressTests
         await PollAsync(server, p =>
         {
             var state = p.GetProperty("state");
+            if (generation.IsCompleted)
+            {
+                var ended = generation.Result;
+                Assert.Fail($"txt2img ended before the hires pass was seen ({(int)ended.StatusCode}; seen {string.Join(", ", seen)}): {ended.Content.ReadAsStringAsync().Result}");
+            }
+
             if (state.GetProperty("job_count").GetInt32() == 0)
             {
                 return false;
