@@ -15,6 +15,8 @@ public static class Harnesses
         ["load"] = LoadHarness.RunAsync,
         ["unet-compile"] = UNetCompileHarness.RunAsync,
         ["binding"] = Binding.OrtBindingHarness.RunAsync,
+        ["checkpoint"] = CheckpointLoadHarness.RunAsync,
+        ["onnx-unet"] = OnnxUNetHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
