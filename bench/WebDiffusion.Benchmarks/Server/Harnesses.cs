@@ -16,6 +16,8 @@ public static class Harnesses
         ["unet-compile"] = UNetCompileHarness.RunAsync,
         ["lora-switch"] = LoraSwitchHarness.RunAsync,
         ["binding"] = Binding.OrtBindingHarness.RunAsync,
+        ["checkpoint"] = CheckpointLoadHarness.RunAsync,
+        ["onnx-unet"] = OnnxUNetHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
