@@ -3,6 +3,7 @@ using System.Text.Json;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Imaging.Resize;
 using WebDiffusion.Core.Models;
+using WebDiffusion.Server.Hosting;
 using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Api;
@@ -258,6 +259,23 @@ public sealed class A1111RequestReader(
         if (q.NegativePrompt.Length > limits.MaxPromptChars)
         {
             Add("negative_prompt", $"The negative prompt has {q.NegativePrompt.Length} characters; the limit (MaxPromptChars) is {limits.MaxPromptChars}.");
+        }
+
+        // Every text field is bounded like the prompt (a 16 MiB hr_prompt once took the server to 19 GB).
+        foreach (var (field, text) in new[] { ("hr_prompt", q.HrPrompt), ("hr_negative_prompt", q.HrNegativePrompt) })
+        {
+            if (text.Length > limits.MaxPromptChars)
+            {
+                Add(field, $"{field} has {text.Length} characters; the limit (MaxPromptChars) is {limits.MaxPromptChars}.");
+            }
+        }
+
+        foreach (var (key, value) in q.OverrideSettings)
+        {
+            if (key.Length > 256 || value.Length > limits.MaxPromptChars)
+            {
+                Add("override_settings", $"override_settings key '{LogText.Escape(key)}' or its value is too long (keys up to 256 characters, values up to MaxPromptChars = {limits.MaxPromptChars}).");
+            }
         }
 
         // Sizes follow the checkpoint's VAE: SD's factor 8 gives "at least 64, a multiple of 8".
