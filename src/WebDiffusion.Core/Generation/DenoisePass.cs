@@ -53,6 +53,12 @@ internal sealed record DenoisePass
     /// <summary>A1111's img2img_fix_steps: run all steps over the shortened schedule.</summary>
     public bool FixSteps { get; init; }
 
+    /// <summary>
+    /// Whether a stop during sampling keeps the batch (A1111's interrupt and skip): the pass then returns the sampler's last
+    /// denoised estimate instead of throwing. Null or false: a stop throws.
+    /// </summary>
+    public Func<bool>? KeepPartialWhenStopped { get; init; }
+
     /// <summary>A1111's initial_noise_multiplier: the initial noise (not the ancestral noise) is scaled by it (img2img).</summary>
     public double NoiseMultiplier { get; init; } = 1.0;
 
@@ -86,8 +92,17 @@ internal sealed record DenoisePass
             AncestralNoise = Noise,
             Progress = Progress,
         };
-        await Sampler.SampleAsync(job, cancellationToken).ConfigureAwait(false);
-        Progress.Finish();
+        try
+        {
+            await Sampler.SampleAsync(job, cancellationToken).ConfigureAwait(false);
+            Progress.Finish();
+        }
+        catch (OperationCanceledException) when (KeepPartialWhenStopped?.Invoke() == true && Progress.LastDenoised is { } last && last.Length == output.Length)
+        {
+            // As A1111's launch_sampling on InterruptedException: return the last denoised latent.
+            last.CopyTo(output, 0);
+        }
+
         if (Image is { BlendsLatents: true })
         {
             GuidedDenoiser.Blend(output, Image.InitLatent.Span, Image.LatentMask.Span, batch, Shape);

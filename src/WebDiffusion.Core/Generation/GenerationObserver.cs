@@ -31,4 +31,10 @@ public interface ISkipSignal
 
     /// <summary>Arms a fresh token for the next image.</summary>
     void Reset();
+
+    /// <summary>
+    /// True when the job's stop is an interrupt (A1111's Interrupt: the batch being sampled is decoded from its last
+    /// denoised latent and returned with the finished ones) rather than a cancel (nothing more is returned).
+    /// </summary>
+    bool Interrupted => false;
 }

@@ -89,10 +89,13 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             var seeds = allSeeds.Skip(first).Take(request.BatchSize).ToArray();
             var subseeds = allSubseeds.Skip(first).Take(request.BatchSize).ToArray();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, skip?.Current ?? CancellationToken.None);
+            var skipToken = skip?.Current ?? CancellationToken.None;
+            // A1111 decodes what it has on skip and on interrupt (not on cancel): the batch is returned, not dropped.
+            bool KeepPartial() => skipToken.IsCancellationRequested || (stop.IsCancellationRequested && skip?.Interrupted == true);
             RgbaImage[] images;
             try
             {
-                var batch = new BatchContext(seeds, subseeds, first, count, plan.Total(request), batchIndex * plan.PerBatch, plan, builder, observer);
+                var batch = new BatchContext(seeds, subseeds, first, count, plan.Total(request), batchIndex * plan.PerBatch, plan, builder, observer, KeepPartial);
                 images = await RunBatchAsync(request, new Pass(sampler, firstSetup), hrSetup is null ? null : new Pass(hrSampler, hrSetup), cond, uncond, img2img, batch, linked.Token)
                     .ConfigureAwait(false);
             }
@@ -102,15 +105,22 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
                 continue;
             }
 
+            // An interrupted batch is saved whole before the stop ends the job.
+            var saveToken = stop.IsCancellationRequested ? CancellationToken.None : stop;
             for (var i = 0; i < images.Length; i++)
             {
                 var index = first + i;
                 var final = img2img?.Finish(images[i], index) ?? images[i];
                 var infotext = InfotextFactory.Create(request, run, index);
                 infotexts.Add(infotext);
-                await observer.OnImageAsync(new GeneratedImage(final, index, allSeeds[index], allSubseeds[index], request.Prompt, request.NegativePrompt, infotext), stop)
+                await observer.OnImageAsync(new GeneratedImage(final, index, allSeeds[index], allSubseeds[index], request.Prompt, request.NegativePrompt, infotext), saveToken)
                     .ConfigureAwait(false);
                 done++;
+            }
+
+            if (skip is not null && skipToken.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                skip.Reset();
             }
         }
 
@@ -223,15 +233,17 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             DenoisingStrength = img2img is null ? 1.0 : request.DenoisingStrength,
             FixSteps = img2img is not null && _context.Sampling.Img2ImgFixSteps,
             NoiseMultiplier = img2img is null ? 1.0 : InitialNoiseMultiplier(request),
+            KeepPartialWhenStopped = b.KeepPartial,
         }.RunAsync(_context, cancellationToken).ConfigureAwait(false);
 
         var finalShape = shape;
-        if (hiresPass is not null)
+        // Stopped with the batch kept: no hires pass (as A1111), and the decode must not be stopped by the same token.
+        if (hiresPass is not null && !cancellationToken.IsCancellationRequested)
         {
             (latent, finalShape) = await HiresAsync(request, vae, inpainting, pass.Sampler, hiresPass, latent, shape, b, cancellationToken).ConfigureAwait(false);
         }
 
-        return vae.Decode(latent, batch, finalShape, cancellationToken);
+        return vae.Decode(latent, batch, finalShape, cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken);
     }
 
     /// <summary>img2img's initial noise multiplier: the request's, else the option's.</summary>
@@ -297,6 +309,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             InitLatent = init,
             DenoisingStrength = request.HrDenoisingStrength,
             FixSteps = true,
+            KeepPartialWhenStopped = b.KeepPartial,
         }.RunAsync(_context, cancellationToken).ConfigureAwait(false);
         return (output, target);
     }
@@ -306,5 +319,6 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
 
     /// <summary>One batch: its seeds, where its images and steps sit in the request, and the shared helpers.</summary>
     private sealed record BatchContext(
-        long[] Seeds, long[] Subseeds, int FirstIndex, int ImageCount, int TotalSteps, int Offset, StepPlan Plan, ConditioningBuilder Builder, IGenerationObserver Observer);
+        long[] Seeds, long[] Subseeds, int FirstIndex, int ImageCount, int TotalSteps, int Offset, StepPlan Plan, ConditioningBuilder Builder, IGenerationObserver Observer,
+        Func<bool> KeepPartial);
 }

@@ -18,12 +18,26 @@ internal sealed class StepReporter(
     private TimeSpan? _lastPreview;
     private int _done;
     private float _sigma;
+    private float[]? _lastDenoised;
+
+    /// <summary>The sampler's latest clean-latent estimate (whole batch), or null before the first step.</summary>
+    public float[]? LastDenoised => _lastDenoised;
 
     public void OnStep(in SamplerStep step)
     {
         var within = step.Total > 0 ? (int)((long)(step.Step + 1) * passSteps / step.Total) : step.Step + 1;
         _done = Math.Max(_done, Math.Clamp(within, 0, passSteps));
         _sigma = step.Sigma;
+        if (step.Denoised.Length > 0)
+        {
+            // Kept for A1111's interrupt/skip, which decode the last prediction instead of dropping the batch.
+            _lastDenoised ??= new float[step.Denoised.Length];
+            if (_lastDenoised.Length == step.Denoised.Length)
+            {
+                step.Denoised.CopyTo(_lastDenoised);
+            }
+        }
+
         RgbaImage? preview = null;
         var now = _clock.Elapsed;
         var last = _done >= passSteps;

@@ -77,6 +77,9 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
         public CancellationToken Current => control.SkipToken;
 
         public void Reset() => control.NextImage();
+
+        // An interrupt keeps the batch being sampled (decoded as it is), as A1111 does; a cancel does not.
+        public bool Interrupted => control.Interrupted;
     }
 
     private sealed class Observer(JobExecution execution, GenerationRequest request) : IGenerationObserver

@@ -88,6 +88,8 @@ public sealed class TestSkipSignal : ISkipSignal
 
     public int Resets { get; private set; }
 
+    public bool Interrupted { get; set; }
+
     public void Skip() => _cts.Cancel();
 
     public void Reset()

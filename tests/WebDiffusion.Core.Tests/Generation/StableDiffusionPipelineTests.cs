@@ -328,8 +328,9 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Skip_abandons_the_current_image_and_goes_on_with_the_next()
+    public async Task Skip_returns_the_current_image_as_it_is_and_goes_on_with_the_next()
     {
+        var full = await RunAsync(Small with { BatchCount = 3 });
         var skip = new TestSkipSignal();
         var observer = new RecordingObserver
         {
@@ -344,8 +345,43 @@ public class StableDiffusionPipelineTests(PipelineFixture fixture) : IClassFixtu
 
         await RunAsync(Small with { BatchCount = 3 }, skip: skip, observer: observer);
 
-        Assert.Equal([0, 2], observer.Images.Select(i => i.Index));
+        // A1111 decodes the skipped batch's last denoised latent: three images, the second one half-done.
+        Assert.Equal([0, 1, 2], observer.Images.Select(i => i.Index));
+        Assert.Equal(full.Images.Select(i => i.Seed), observer.Images.Select(i => i.Seed));
+        Assert.Equal(full.Images[0].Image.Pixels.ToArray(), observer.Images[0].Image.Pixels.ToArray());
+        Assert.NotEqual(full.Images[1].Image.Pixels.ToArray(), observer.Images[1].Image.Pixels.ToArray());
+        Assert.Equal(full.Images[2].Image.Pixels.ToArray(), observer.Images[2].Image.Pixels.ToArray());
         Assert.Equal(1, skip.Resets);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Interrupt_returns_the_finished_images_and_the_current_batch_decoded_a_cancel_only_the_finished(bool interrupt)
+    {
+        var full = await RunAsync(Small with { BatchCount = 3 });
+        using var stop = new CancellationTokenSource();
+        var signal = new TestSkipSignal { Interrupted = interrupt };
+        var observer = new RecordingObserver
+        {
+            OnStepHook = step =>
+            {
+                if (step.ImageIndex == 1 && step.Step == Small.Steps + 3)
+                {
+                    stop.Cancel();
+                }
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(Small with { BatchCount = 3 }, skip: signal, stop: stop.Token, observer: observer));
+
+        Assert.Equal(interrupt ? [0, 1] : [0], observer.Images.Select(i => i.Index));
+        Assert.Equal(full.Images[0].Image.Pixels.ToArray(), observer.Images[0].Image.Pixels.ToArray());
+        if (interrupt)
+        {
+            Assert.Equal(full.Images[1].Seed, observer.Images[1].Seed);
+            Assert.NotEqual(full.Images[1].Image.Pixels.ToArray(), observer.Images[1].Image.Pixels.ToArray());
+        }
     }
 
     [Theory]

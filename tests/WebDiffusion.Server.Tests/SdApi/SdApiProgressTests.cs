@@ -113,6 +113,36 @@ public class SdApiProgressTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task An_interrupted_txt2img_answers_with_the_current_batch_decoded_as_A1111_does()
+    {
+        // SillyTavern's /generate: POST txt2img, and POST /sdapi/v1/interrupt when its user aborts; A1111 still answers 200
+        // with the batch decoded from the latent it had.
+        await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["prompt"] = "a lighthouse", ["negative_prompt"] = "", ["sampler_name"] = "Euler a", ["scheduler"] = "Automatic", ["steps"] = 150,
+            ["cfg_scale"] = 7, ["width"] = 256, ["height"] = 256, ["restore_faces"] = false, ["enable_hr"] = false, ["batch_size"] = 2, ["seed"] = 11,
+            ["override_settings"] = new System.Text.Json.Nodes.JsonObject(), ["override_settings_restore_afterwards"] = true,
+            ["save_images"] = true, ["send_images"] = true, ["do_not_save_grid"] = false, ["do_not_save_samples"] = false,
+        };
+        var generation = server.Client.PostAsync(new Uri("/sdapi/v1/txt2img", UriKind.Relative),
+            new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        await PollAsync(server, p => generation.IsCompleted || p.GetProperty("state").GetProperty("sampling_step").GetInt32() >= 3);
+        Assert.False(generation.IsCompleted, "the job ended before it could be interrupted");
+        using (var interrupt = await server.Client.PostAsync(new Uri("/sdapi/v1/interrupt", UriKind.Relative), null))
+        {
+            Assert.True(interrupt.IsSuccessStatusCode);
+        }
+
+        using var response = await generation;
+        var result = await SdApiFixtures.JsonAsync(response, HttpStatusCode.OK);
+        var images = result.GetProperty("images").EnumerateArray()
+            .Select(i => WebDiffusion.Core.Imaging.Png.PngDecoder.Decode(Convert.FromBase64String(i.GetString()!)).Image).ToList();
+        Assert.Equal(2, images.Count);
+        Assert.All(images, i => Assert.Equal((256, 256), (i.Width, i.Height)));
+    }
+
     private static async Task<JsonElement> PollAsync(LoopbackServer server, Func<JsonElement, bool> until)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
