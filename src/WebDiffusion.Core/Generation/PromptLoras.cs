@@ -25,8 +25,16 @@ internal static class PromptLoras
         var tags = ExtraNetworkParser.Extract(request.Prompt).Tags.Where(IsLoraTag).ToList();
         if (tags.Count > 0 && !model.SupportsLora)
         {
-            throw new NotSupportedException(
-                $"LoRA needs a model loaded from a .safetensors checkpoint; '{model.Description.Name}' is an ONNX export with its weights baked in. Remove {string.Join(", ", tags.Select(t => $"<{t.Kind}:{t.Name}>"))} from the prompt.");
+            // A tag without its file is skipped with A1111's warning; one whose file exists cannot be applied to an export.
+            var files = library?.Files().Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal) ?? [];
+            var present = tags.Where(t => files.Contains(t.Name)).ToList();
+            if (present.Count > 0)
+            {
+                throw new NotSupportedException(
+                    $"LoRA needs a model loaded from a .safetensors checkpoint; '{model.Description.Name}' is an ONNX export with its weights baked in. Remove {string.Join(", ", present.Select(t => $"<{t.Kind}:{t.Name}>"))} from the prompt.");
+            }
+
+            return (null, [$"Lora not found: {string.Join(", ", tags.Select(t => t.Name).Distinct(StringComparer.Ordinal))}"]);
         }
 
         foreach (var tag in tags)
