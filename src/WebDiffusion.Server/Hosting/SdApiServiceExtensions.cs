@@ -15,6 +15,7 @@ public static class SdApiServiceExtensions
         services.AddSingleton<IModelLifecycle>(sp => sp.GetRequiredService<CurrentModelSelection>());
         services.AddSingleton(sp => new UpscalerCatalog(sp.GetRequiredService<WebDiffusionPaths>().ModelsDir));
         services.AddSingleton(sp => new NeuralUpscalerCache(sp.GetRequiredService<OrtRuntime>()));
+        services.AddSingleton(sp => new ModelUpscalers(sp.GetRequiredService<UpscalerCatalog>(), sp.GetRequiredService<NeuralUpscalerCache>()));
         services.AddSingleton<ExtrasProcessor>();
         return services;
     }

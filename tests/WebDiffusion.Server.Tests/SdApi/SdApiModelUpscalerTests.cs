@@ -110,4 +110,37 @@ public class SdApiModelUpscalerTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("R-ESRGAN 4x+", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Hires_fix_takes_a_model_upscaler_by_name_and_it_changes_the_result()
+    {
+        await using var server = await LoopbackServer.StartAsync(prepare: root =>
+        {
+            DemoModel.Write(root);
+            Prepare(root);
+        });
+        var withModel = await HiresAsync(server, "2x-Tiny");
+        var withLanczos = await HiresAsync(server, "Lanczos");
+        Assert.Equal((128, 128), (withModel.Width, withModel.Height));
+        Assert.NotEqual(withLanczos.Pixels, withModel.Pixels);
+        Assert.Contains("Hires upscaler: 2x-Tiny", withModel.Infotext, StringComparison.Ordinal);
+
+        using var unknown = await server.Client.PostAsJsonAsync("/sdapi/v1/txt2img", HiresBody("4x-Missing"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+    }
+
+    private static object HiresBody(string upscaler) => new
+    {
+        prompt = "example prompt", steps = 3, width = 64, height = 64, seed = 9, sampler_index = "Euler", cfg_scale = 7,
+        enable_hr = true, hr_scale = 2, hr_upscaler = upscaler, hr_second_pass_steps = 2, denoising_strength = 0.5,
+    };
+
+    private static async Task<(int Width, int Height, byte[] Pixels, string Infotext)> HiresAsync(LoopbackServer server, string upscaler)
+    {
+        using var response = await server.Client.PostAsJsonAsync("/sdapi/v1/txt2img", HiresBody(upscaler));
+        var body = await SdApiFixtures.JsonAsync(response, HttpStatusCode.OK);
+        using var info = System.Text.Json.JsonDocument.Parse(body.GetProperty("info").GetString()!);
+        var image = PngDecoder.Decode(Convert.FromBase64String(body.GetProperty("images")[0].GetString()!)).Image;
+        return (image.Width, image.Height, image.Pixels, info.RootElement.GetProperty("infotexts")[0].GetString()!);
+    }
 }
