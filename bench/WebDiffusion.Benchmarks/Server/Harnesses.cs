@@ -18,6 +18,7 @@ public static class Harnesses
         ["binding"] = Binding.OrtBindingHarness.RunAsync,
         ["checkpoint"] = CheckpointLoadHarness.RunAsync,
         ["onnx-unet"] = OnnxUNetHarness.RunAsync,
+        ["upscale"] = Upscaling.UpscaleHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

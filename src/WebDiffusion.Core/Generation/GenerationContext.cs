@@ -24,6 +24,9 @@ public sealed record GenerationContext
     /// <summary>Textual-inversion embeddings, or null.</summary>
     public TextualInversionLibrary? Embeddings { get; init; }
 
+    /// <summary>Model upscalers (ESRGAN family) the hires pass can use by name; null: only the built-in and latent ones.</summary>
+    public Upscaling.ModelUpscalers? Upscalers { get; init; }
+
     /// <summary>The LoRA folder that <c>&lt;lora:name:…&gt;</c> tags are looked up in (null: none; such tags give a warning).</summary>
     public LoraLibrary? Loras { get; init; }
 

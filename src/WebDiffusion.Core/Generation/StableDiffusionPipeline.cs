@@ -276,6 +276,11 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         {
             init = LatentResampler.Resize(latent, batch * shape.Channels, shape.Height, shape.Width, target.Height, target.Width, mode);
         }
+        else if (request.HrUpscaler is not ("None" or "Lanczos" or "Nearest") && _context.Upscalers?.Has(request.HrUpscaler) == true)
+        {
+            var images = vae.Decode(latent, batch, shape, cancellationToken).Select(i => _context.Upscalers.Resize(request.HrUpscaler, i, tw, th, cancellationToken)).ToList();
+            init = vae.Encode(images, tw, th, cancellationToken);
+        }
         else
         {
             var filter = request.HrUpscaler switch

@@ -21,9 +21,10 @@ namespace WebDiffusion.Server.Api;
 /// <param name="latentOf">The latent format of the checkpoint a request runs on (by registry name, null = the selected one); SD's when null.</param>
 /// <param name="isKnownVae">Whether an <c>sd_vae</c> value can be applied; null accepts only "Automatic" and "None".</param>
 /// <param name="currentCheckpoint">Registry name of the checkpoint a job naming none runs on, or null when unknown.</param>
+/// <param name="isKnownModelUpscaler">Whether an <c>hr_upscaler</c> names a model upscaler present (models/ESRGAN, models/RealESRGAN); null: none.</param>
 public sealed class A1111RequestReader(
     GenerationLimits limits, Func<string, bool> isKnownSampler, Func<string, bool> isKnownScheduler, Func<string, string?>? resolveCheckpoint = null, bool checkImages = true,
-    Func<string?, LatentFormat>? latentOf = null, Func<string, bool>? isKnownVae = null, Func<string?>? currentCheckpoint = null)
+    Func<string?, LatentFormat>? latentOf = null, Func<string, bool>? isKnownVae = null, Func<string?>? currentCheckpoint = null, Func<string, bool>? isKnownModelUpscaler = null)
 {
     /// <summary>Fields we read; anything else is reported by <see cref="UnknownFields"/>.</summary>
     public static readonly IReadOnlySet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
@@ -423,7 +424,7 @@ public sealed class A1111RequestReader(
         if (q.EnableHr)
         {
             // A1111 checks the name only when hires fix runs (clients send their stored choice with enable_hr false too).
-            if (q.Mode == GenerationMode.Txt2Img && !IsKnownHiresUpscaler(q.HrUpscaler))
+            if (q.Mode == GenerationMode.Txt2Img && !IsKnownHiresUpscaler(q.HrUpscaler) && isKnownModelUpscaler?.Invoke(q.HrUpscaler) != true)
             {
                 Add("hr_upscaler",
                     $"Unknown hr_upscaler '{q.HrUpscaler}'. Available here: {string.Join(", ", SdApiCatalogEndpoints.LatentUpscaleModes.Concat(SdApiCatalogEndpoints.Upscalers))} " +

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WebDiffusion.Core.Generation;
+using WebDiffusion.Core.Upscaling;
 
 namespace WebDiffusion.Server.Api;
 
@@ -8,7 +9,7 @@ namespace WebDiffusion.Server.Api;
 /// Turns a stored or submitted JSON body into a validated <see cref="GenerationRequest"/>. The native API uses the
 /// A1111 UI defaults (DPM++ 2M, 20 steps); /sdapi uses the A1111 API defaults (Euler, 50 steps).
 /// </summary>
-public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISamplerCatalog samplers, ICheckpointCatalog checkpoints)
+public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISamplerCatalog samplers, ICheckpointCatalog checkpoints, ModelUpscalers upscalers)
 {
     /// <summary>Defaults of A1111's HTTP API (StableDiffusionProcessing dataclass).</summary>
     public static readonly GenerationRequest ApiDefaults = new() { SamplerName = "Euler", Steps = 50, InpaintingFill = InpaintingFill.Fill, InpaintFullRes = true, InpaintFullResPadding = 0 };
@@ -30,7 +31,7 @@ public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISampler
 
     private A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, GenerationProfile profile, bool checkImages)
     {
-        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler, checkpoints.Resolve, checkImages, checkpoints.Latent, checkpoints.IsKnownVae, checkpoints.Current);
+        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler, checkpoints.Resolve, checkImages, checkpoints.Latent, checkpoints.IsKnownVae, checkpoints.Current, upscalers.Has);
         return reader.Read(body, mode, profile == GenerationProfile.A1111 ? ApiDefaults : UiDefaults);
     }
 }

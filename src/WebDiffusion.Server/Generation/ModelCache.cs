@@ -3,6 +3,7 @@ using WebDiffusion.Core.Lora;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Text.Embeddings;
 using WebDiffusion.Core.Text.Tokenization;
+using WebDiffusion.Core.Upscaling;
 using WebDiffusion.Onnx;
 using Microsoft.Extensions.Options;
 using WebDiffusion.Server.Doctor;
@@ -28,12 +29,14 @@ public sealed class ModelCache : IDisposable
     private readonly EmbeddingLibrarySource _embeddings;
     private readonly string _ortCacheFolder;
     private readonly LoraLibrary _loras;
+    private readonly ModelUpscalers _upscalers;
     private Loaded? _loaded;
     private int _leases;
     private bool _unloadWhenFree;
 
-    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, PromptTokenizerSource tokenizers, EmbeddingLibrarySource embeddings, WebDiffusionPaths paths, ILogger<ModelCache> logger)
+    public ModelCache(ModelRegistry registry, OnnxRuntimeStatusProvider runtime, CurrentModelSelection selection, IOptions<ExecutionProviderOptions> provider, PromptTokenizerSource tokenizers, EmbeddingLibrarySource embeddings, WebDiffusionPaths paths, ModelUpscalers upscalers, ILogger<ModelCache> logger)
     {
+        _upscalers = upscalers;
         _tokenizers = tokenizers;
         _embeddings = embeddings;
         _ortCacheFolder = Path.Combine(paths.DataDir, "cache", "onnxruntime");
@@ -161,6 +164,7 @@ public sealed class ModelCache : IDisposable
                 Schedule = _loaded.Schedule,
                 Embeddings = _loaded.Embeddings,
                 Loras = _loras,
+                Upscalers = _upscalers,
                 CudaHost = _loaded.Model.UNet.ExecutionProvider == OrtExecutionProvider.Cuda,
                 Version = version,
             });

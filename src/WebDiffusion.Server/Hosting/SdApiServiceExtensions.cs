@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Upscaling;
+using WebDiffusion.Onnx;
 using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Hosting;
@@ -11,6 +13,9 @@ public static class SdApiServiceExtensions
         services.AddSingleton<SdApiOptionsStore>();
         services.AddSingleton<CurrentModelSelection>();
         services.AddSingleton<IModelLifecycle>(sp => sp.GetRequiredService<CurrentModelSelection>());
+        services.AddSingleton(sp => new UpscalerCatalog(sp.GetRequiredService<WebDiffusionPaths>().ModelsDir));
+        services.AddSingleton(sp => new NeuralUpscalerCache(sp.GetRequiredService<OrtRuntime>()));
+        services.AddSingleton(sp => new ModelUpscalers(sp.GetRequiredService<UpscalerCatalog>(), sp.GetRequiredService<NeuralUpscalerCache>()));
         services.AddSingleton<ExtrasProcessor>();
         return services;
     }

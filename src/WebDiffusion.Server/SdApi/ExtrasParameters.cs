@@ -10,9 +10,12 @@ namespace WebDiffusion.Server.SdApi;
 public sealed record ExtrasParameters(int ResizeMode, double Scale, int TargetWidth, int TargetHeight, bool Crop, string Upscaler)
 {
     /// <summary>Reads the fields of <paramref name="body"/>; a wrong type or an unsupported feature is a 422.</summary>
-    public static (ExtrasParameters? Parameters, ExtrasProblem? Problem) Parse(JsonObject body)
+    /// <param name="body">The request.</param>
+    /// <param name="models">Names of the model upscalers present (accepted besides the built-in ones).</param>
+    public static (ExtrasParameters? Parameters, ExtrasProblem? Problem) Parse(JsonObject body, IReadOnlyCollection<string>? models = null)
     {
         ArgumentNullException.ThrowIfNull(body);
+        models ??= [];
         var problems = new List<string>();
         var mode = Integer(body, "resize_mode", null, problems) ?? Integer(body, "upscaling_resize_mode", null, problems) ?? 0;
         var scale = Number(body, "upscaling_resize", 2.0, problems);
@@ -44,9 +47,9 @@ public sealed record ExtrasParameters(int ResizeMode, double Scale, int TargetWi
             problems.Add("upscaling_resize_w and upscaling_resize_h must be at least 1.");
         }
 
-        if (!SdApiCatalogEndpoints.Upscalers.Contains(upscaler1, StringComparer.Ordinal))
+        if (!SdApiCatalogEndpoints.Upscalers.Contains(upscaler1, StringComparer.Ordinal) && !models.Contains(upscaler1, StringComparer.Ordinal))
         {
-            problems.Add($"upscaler_1 '{upscaler1}' is not available; WebDiffusion has: {string.Join(", ", SdApiCatalogEndpoints.Upscalers)}.");
+            problems.Add($"upscaler_1 '{upscaler1}' is not available; WebDiffusion has: {string.Join(", ", SdApiCatalogEndpoints.Upscalers.Concat(models))}.");
         }
 
         if (visibility2 > 0 && upscaler2 != "None")

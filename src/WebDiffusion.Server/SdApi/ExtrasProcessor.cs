@@ -1,9 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using WebDiffusion.Core.Checkpoints;
 using WebDiffusion.Core.Imaging;
 using WebDiffusion.Core.Imaging.Codecs;
 using WebDiffusion.Core.Imaging.Png;
 using WebDiffusion.Core.Infotext.Metadata;
+using WebDiffusion.Core.Upscaling;
 using WebDiffusion.Server.Api;
 using WebDiffusion.Server.Jobs;
 
@@ -15,7 +17,8 @@ namespace WebDiffusion.Server.SdApi;
 /// in the image index with its owner (kind <see cref="ImageKind.Extras"/>, no job, empty prompt, A1111's postprocessing
 /// text as infotext), and returns the PNGs with A1111's <c>html_info</c>.
 /// </summary>
-public sealed class ExtrasProcessor(OutputWriter outputs, JobStore store, IOptions<GenerationLimits> limits, ILogger<ExtrasProcessor> logger) : IDisposable
+public sealed class ExtrasProcessor(
+    OutputWriter outputs, JobStore store, IOptions<GenerationLimits> limits, UpscalerCatalog catalog, NeuralUpscalerCache upscalers, ILogger<ExtrasProcessor> logger) : IDisposable
 {
     /// <summary>Largest side of any image Extras produces.</summary>
     public const int MaxOutputSide = 8192;
@@ -27,6 +30,9 @@ public sealed class ExtrasProcessor(OutputWriter outputs, JobStore store, IOptio
 
     /// <summary>The largest accepted request body.</summary>
     public long MaxBodyBytes => limits.Value.MaxBodyBytes;
+
+    /// <summary>Names of the model upscalers in models/ESRGAN and models/RealESRGAN (<see cref="UpscalerCatalog"/>).</summary>
+    public IReadOnlyList<string> ModelUpscalerNames() => [.. catalog.List().Select(e => e.Name)];
 
     /// <summary>Plans <paramref name="input"/>'s upscale and checks the output limit; nothing is decoded.</summary>
     public static (ExtrasPlan? Plan, ExtrasProblem? Problem) Plan(ExtrasImageInput input, ExtrasParameters parameters, string field)
@@ -95,6 +101,18 @@ public sealed class ExtrasProcessor(OutputWriter outputs, JobStore store, IOptio
         catch (InvalidImageException ex)
         {
             return (null, ExtrasProblem.BadRequest($"{input.Name}: the {input.Format} could not be decoded: {ex.Message}"));
+        }
+
+        if (!plan.Identity && catalog.Find(parameters.Upscaler) is { } model)
+        {
+            try
+            {
+                image = ModelUpscale.ToCover(upscalers.Get(model.Path), image, plan.ScaledWidth, plan.ScaledHeight, UpscalerTiling.Default);
+            }
+            catch (CheckpointFormatException ex)
+            {
+                return (null, ExtrasProblem.Unprocessable($"upscaler_1 '{model.Name}' ({Path.GetFileName(model.Path)}) cannot be used: {ex.Message}"));
+            }
         }
 
         var result = ExtrasUpscaler.Apply(image, plan, parameters.Upscaler);

@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Upscaling;
+
 namespace WebDiffusion.Server.SdApi;
 
 /// <summary>
@@ -16,14 +18,10 @@ public static class SdApiCatalogEndpoints
 
     public static IEndpointRouteBuilder MapSdApiCatalogEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/sdapi/v1/upscalers", () => Results.Ok(Upscalers.Select(name => new
-        {
-            name,
-            model_name = (string?)null,
-            model_path = (string?)null,
-            model_url = (string?)null,
-            scale = 4.0,
-        }))).WithSummary("Upscalers: [{name, model_name, model_path, model_url, scale}]");
+        endpoints.MapGet("/sdapi/v1/upscalers", (UpscalerCatalog catalog) => Results.Ok(Upscalers
+            .Select(name => new UpscalerItem(name, null, null, null, 4.0))
+            .Concat(catalog.List().Select(m => new UpscalerItem(m.Name, m.ModelName, m.Path, null, m.Scale)))))
+            .WithSummary("Upscalers: [{name, model_name, model_path, model_url, scale}]: None, Lanczos, Nearest, then models/ESRGAN and models/RealESRGAN files");
         endpoints.MapGet("/sdapi/v1/latent-upscale-modes", () => Results.Ok(LatentUpscaleModes.Select(name => new { name })))
             .WithSummary("Latent upscale modes for hires fix: [{name}]");
         endpoints.MapGet("/sdapi/v1/hypernetworks", () => Results.Ok(Array.Empty<object>()))
@@ -42,4 +40,11 @@ public static class SdApiCatalogEndpoints
             .WithSummary("Extensions: always [] (no code is downloaded or run)");
         return endpoints;
     }
+
+    private sealed record UpscalerItem(
+        [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,
+        [property: System.Text.Json.Serialization.JsonPropertyName("model_name")] string? ModelName,
+        [property: System.Text.Json.Serialization.JsonPropertyName("model_path")] string? ModelPath,
+        [property: System.Text.Json.Serialization.JsonPropertyName("model_url")] string? ModelUrl,
+        [property: System.Text.Json.Serialization.JsonPropertyName("scale")] double Scale);
 }

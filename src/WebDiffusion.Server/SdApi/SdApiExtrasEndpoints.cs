@@ -62,7 +62,7 @@ public static class SdApiExtrasEndpoints
     private static async Task<(IReadOnlyList<byte[]> Images, string HtmlInfo, ExtrasProblem? Problem)> RunAsync(
         HttpContext context, ExtrasProcessor processor, JsonObject body, IReadOnlyList<(string Field, string Name, string? Encoded)> sources)
     {
-        var (parameters, problem) = ExtrasParameters.Parse(body);
+        var (parameters, problem) = ExtrasParameters.Parse(body, processor.ModelUpscalerNames());
         if (problem is not null)
         {
             return ([], string.Empty, problem);
