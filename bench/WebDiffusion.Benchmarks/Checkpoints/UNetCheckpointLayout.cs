@@ -15,7 +15,7 @@ public static class UNetCheckpointLayout
     public static IReadOnlyList<(string Name, long[] Shape)> Tensors(UNetHyperParameters hp)
     {
         ArgumentNullException.ThrowIfNull(hp);
-        var list = new List<(string, long[])>();
+        var list = new CheckpointLayoutList(Prefix);
         long m = hp.ModelChannels;
         var emb = 4 * m;
         Linear(list, "time_embed.0", m, emb);
@@ -74,10 +74,10 @@ public static class UNetCheckpointLayout
 
         Norm(list, "out.0", ch);
         Conv(list, "out.2", ch, hp.OutChannels, 3);
-        return list;
+        return list.Tensors;
     }
 
-    private static void ResBlock(List<(string, long[])> list, string key, long inCh, long outCh, long emb)
+    private static void ResBlock(CheckpointLayoutList list, string key, long inCh, long outCh, long emb)
     {
         Norm(list, key + ".in_layers.0", inCh);
         Conv(list, key + ".in_layers.2", inCh, outCh, 3);
@@ -90,7 +90,7 @@ public static class UNetCheckpointLayout
         }
     }
 
-    private static void Transformer(List<(string, long[])> list, string key, long ch, UNetHyperParameters hp)
+    private static void Transformer(CheckpointLayoutList list, string key, long ch, UNetHyperParameters hp)
     {
         Norm(list, key + ".norm", ch);
         Projection(list, key + ".proj_in", ch, hp.LinearProjection);
@@ -109,15 +109,15 @@ public static class UNetCheckpointLayout
         Projection(list, key + ".proj_out", ch, hp.LinearProjection);
     }
 
-    private static void Attention(List<(string, long[])> list, string key, long ch, long contextDim)
+    private static void Attention(CheckpointLayoutList list, string key, long ch, long contextDim)
     {
-        list.Add((Prefix + key + ".to_q.weight", [ch, ch]));
-        list.Add((Prefix + key + ".to_k.weight", [ch, contextDim]));
-        list.Add((Prefix + key + ".to_v.weight", [ch, contextDim]));
+        list.Add(key + ".to_q.weight", ch, ch);
+        list.Add(key + ".to_k.weight", ch, contextDim);
+        list.Add(key + ".to_v.weight", ch, contextDim);
         Linear(list, key + ".to_out.0", ch, ch);
     }
 
-    private static void Projection(List<(string, long[])> list, string key, long ch, bool linear)
+    private static void Projection(CheckpointLayoutList list, string key, long ch, bool linear)
     {
         if (linear)
         {
@@ -129,23 +129,11 @@ public static class UNetCheckpointLayout
         }
     }
 
-    private static void Linear(List<(string, long[])> list, string key, long inF, long outF)
-    {
-        list.Add((Prefix + key + ".weight", [outF, inF]));
-        list.Add((Prefix + key + ".bias", [outF]));
-    }
+    private static void Linear(CheckpointLayoutList list, string key, long inF, long outF) => list.Linear(key, inF, outF);
 
-    private static void Conv(List<(string, long[])> list, string key, long inCh, long outCh, long kernel)
-    {
-        list.Add((Prefix + key + ".weight", [outCh, inCh, kernel, kernel]));
-        list.Add((Prefix + key + ".bias", [outCh]));
-    }
+    private static void Conv(CheckpointLayoutList list, string key, long inCh, long outCh, long kernel) => list.Conv(key, inCh, outCh, kernel);
 
-    private static void Norm(List<(string, long[])> list, string key, long ch)
-    {
-        list.Add((Prefix + key + ".weight", [ch]));
-        list.Add((Prefix + key + ".bias", [ch]));
-    }
+    private static void Norm(CheckpointLayoutList list, string key, long ch) => list.Norm(key, ch);
 
     private static string I(int i) => i.ToString(CultureInfo.InvariantCulture);
 }

@@ -15,7 +15,8 @@ namespace WebDiffusion.Benchmarks.Checkpoints;
 /// session-create time (ORT maps the weights from the file and folds the fp16 → fp32 casts), the first Run and the
 /// following ones at a <c>latent</c>² latent, batch <c>batch</c>, and peak RSS (VmHWM, reset per variant where the kernel
 /// allows) ÷ file size.
-/// Run: dotnet run -c Release --project bench/WebDiffusion.Benchmarks -- harness unet-compile [--latent 64] [--batch 2] [--runs 3] [--attention plain,fused]
+/// <c>--file</c> reads the UNet of an existing checkpoint (e.g. one <c>harness checkpoint --write</c> made) instead.
+/// Run: dotnet run -c Release --project bench/WebDiffusion.Benchmarks -- harness unet-compile [--latent 64] [--batch 2] [--runs 3] [--attention plain,fused] [--file ckpt.safetensors]
 /// </summary>
 public static class UNetCompileHarness
 {
@@ -32,16 +33,17 @@ public static class UNetCompileHarness
         var batch = args.Int("batch", 2);
         var runs = args.Int("runs", 3);
         var variants = args.StringList("attention", ["plain", "fused"]);
-        var folder = Directory.CreateTempSubdirectory("wd-unet-bench-").FullName;
+        var existing = args.String("file", string.Empty);
+        var folder = existing.Length > 0 ? null : Directory.CreateTempSubdirectory("wd-unet-bench-").FullName;
         try
         {
             var layout = UNetCheckpointLayout.Tensors(Sd15);
             var parameters = layout.Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b));
-            var path = Path.Combine(folder, "sd15-unet-random-fp16.safetensors");
+            var path = folder is null ? existing : Path.Combine(folder, "sd15-unet-random-fp16.safetensors");
             var clock = Stopwatch.StartNew();
-            var fileBytes = RandomCheckpointWriter.Write(path, layout);
+            var fileBytes = folder is null ? new FileInfo(path).Length : RandomCheckpointWriter.Write(path, layout);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"generated {layout.Count} tensors, {parameters:N0} parameters, {ProcessMemory.Mib(fileBytes)} fp16 in {clock.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores, latent {latent}x{latent}, batch {batch}"));
+                $"{(folder is null ? "read" : "generated")} {layout.Count} UNet tensors, {parameters:N0} parameters, {ProcessMemory.Mib(fileBytes)} in {clock.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores, latent {latent}x{latent}, batch {batch}, {SystemLoad.Describe()}"));
             using var runtime = OrtRuntime.Load();
             foreach (var variant in variants)
             {
@@ -52,7 +54,10 @@ public static class UNetCompileHarness
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            if (folder is not null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
@@ -71,26 +76,8 @@ public static class UNetCompileHarness
         var openS = clock.Elapsed.TotalSeconds;
         var afterOpen = ProcessMemory.Take(collect: false);
 
-        var sample = Filled(batch * 4 * latent * latent, 0.37f);
-        var context = Filled(batch * 77 * Sd15.ContextDim, 0.11f);
-        var timesteps = Enumerable.Range(0, batch).Select(i => i % 2 == 0 ? 999f : 500f).ToArray();
-        using var sampleTensor = OrtTensor.Create(sample, [batch, 4, latent, latent]);
-        using var timestepTensor = OrtTensor.Create(timesteps, [batch]);
-        using var contextTensor = OrtTensor.Create(context, [batch, 77, Sd15.ContextDim]);
-        OrtNamedTensor[] inputs = [new("sample", sampleTensor), new("timestep", timestepTensor), new("encoder_hidden_states", contextTensor)];
-        var times = new List<double>();
-        var finite = true;
-        for (var r = 0; r <= runs; r++)
-        {
-            clock.Restart();
-            var outputs = session.Run(inputs);
-            times.Add(clock.Elapsed.TotalSeconds);
-            finite &= outputs[0].ToArray<float>().All(float.IsFinite);
-            foreach (var output in outputs)
-            {
-                output.Dispose();
-            }
-        }
+        var (times, output) = UNetRunTimer.Time(session, latent, batch, Sd15.ContextDim, runs);
+        var finite = output.All(float.IsFinite);
 
         var peak = ProcessMemory.PeakRss;
         var steady = times.Skip(1).ToList();
@@ -98,16 +85,5 @@ public static class UNetCompileHarness
             $"{variant,-5} attention: compile {compileS:F2} s (graph {graph.Model.Length / 1024.0:F0} KiB), session create {openS:F1} s ({afterOpen}), first Run {times[0]:F2} s, Run median {Stats.Median(steady):F2} s / min {steady.Min():F2} s over {steady.Count}, output finite {finite}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"      peak RSS {ProcessMemory.Mib(peak)} = {peak / (double)fileBytes:F2} x file size{(peakReset ? string.Empty : " (peak not reset: includes earlier variants)")}"));
-    }
-
-    private static float[] Filled(int count, float step)
-    {
-        var values = new float[count];
-        for (var i = 0; i < count; i++)
-        {
-            values[i] = MathF.Sin(i * step);
-        }
-
-        return values;
     }
 }

@@ -14,7 +14,10 @@ public static class Harnesses
         ["memory"] = MemoryGrowthHarness.RunAsync,
         ["load"] = LoadHarness.RunAsync,
         ["unet-compile"] = UNetCompileHarness.RunAsync,
+        ["lora-switch"] = LoraSwitchHarness.RunAsync,
         ["binding"] = Binding.OrtBindingHarness.RunAsync,
+        ["checkpoint"] = CheckpointLoadHarness.RunAsync,
+        ["onnx-unet"] = OnnxUNetHarness.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -53,6 +53,9 @@ internal sealed record DenoisePass
     /// <summary>A1111's img2img_fix_steps: run all steps over the shortened schedule.</summary>
     public bool FixSteps { get; init; }
 
+    /// <summary>A1111's initial_noise_multiplier: the initial noise (not the ancestral noise) is scaled by it (img2img).</summary>
+    public double NoiseMultiplier { get; init; } = 1.0;
+
     /// <summary>Samples the batch; returns its latents (blended with the init latent outside the mask when inpainting).</summary>
     public async Task<float[]> RunAsync(GenerationContext context, CancellationToken cancellationToken)
     {
@@ -60,6 +63,10 @@ internal sealed record DenoisePass
         var batch = Seeds.Length;
         var noiseBuffer = new float[batch * Shape.Count];
         Noise.First(noiseBuffer);
+        if (NoiseMultiplier != 1.0)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(noiseBuffer, (float)NoiseMultiplier, noiseBuffer);
+        }
         var output = new float[batch * Shape.Count];
         var model = context.Model;
         var denoiser = new GuidedDenoiser(model.UNet, context.Schedule, model.Description.PredictionType, Shape, batch, Cond, Uncond, CfgScale, Image);

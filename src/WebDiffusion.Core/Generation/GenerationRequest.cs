@@ -77,6 +77,12 @@ public sealed record GenerationRequest
     /// <summary>Denoising strength (img2img and the hires pass).</summary>
     public double DenoisingStrength { get; init; } = 0.75;
 
+    /// <summary>
+    /// A1111's img2img <c>initial_noise_multiplier</c>: the initial noise is multiplied by it before sampling (img2img only);
+    /// null = the <c>initial_noise_multiplier</c> option (<see cref="SamplerSettings.InitialNoiseMultiplier"/>).
+    /// </summary>
+    public double? InitialNoiseMultiplier { get; init; }
+
     /// <summary>How an init image is fitted to the output size.</summary>
     public ResizeMode ResizeMode { get; init; } = ResizeMode.JustResize;
 
@@ -130,6 +136,16 @@ public sealed record GenerationRequest
 
     /// <summary>Hires sampler; null = same as the first pass.</summary>
     public string? HrSamplerName { get; init; }
+
+    /// <summary>Hires schedule type (A1111's <c>hr_scheduler</c>); null, empty or "Use same scheduler" = the first pass's.</summary>
+    public string? HrScheduler { get; init; }
+
+    /// <summary>The hires pass's schedule type: <see cref="HrScheduler"/> when it names one, else <paramref name="firstPass"/>.</summary>
+    public Sampling.Schedules.ScheduleType HiresScheduleType(Sampling.Schedules.ScheduleType firstPass) =>
+        HrScheduler is { Length: > 0 } name && name != SameHiresScheduler ? Sampling.Schedules.SchedulerCatalog.Find(name).Type : firstPass;
+
+    /// <summary>A1111's UI value for "the first pass's schedule" in <c>hr_scheduler</c>.</summary>
+    public const string SameHiresScheduler = "Use same scheduler";
 
     /// <summary>Seamless tiling (not implemented yet: rejected by validation).</summary>
     public bool Tiling { get; init; }

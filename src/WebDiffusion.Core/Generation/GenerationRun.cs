@@ -39,6 +39,12 @@ public sealed record GenerationRun
     /// <summary>A1111's "RNG" infotext value when the noise source is not the default GPU one ("CPU", "NV"), else null.</summary>
     public string? RandnSourceWritten { get; init; }
 
+    /// <summary>A1111's "Hires schedule type" infotext value: the hires pass's schedule label when it differs from the first pass's, else null.</summary>
+    public string? HiresScheduleWritten { get; init; }
+
+    /// <summary>A1111's "Noise multiplier" infotext value: img2img's initial noise multiplier when it is not 1, else null.</summary>
+    public double? NoiseMultiplierWritten { get; init; }
+
     /// <summary>ENSD when it applies to this sampler (non-zero delta, sampler uses it, eta ≠ 0), else null.</summary>
     public long? EnsdWritten { get; init; }
 

@@ -103,6 +103,11 @@ public static class InfotextFactory
             {
                 p.Set("Hires sampler", hrSampler);
             }
+
+            if (run.HiresScheduleWritten is { } hrSchedule)
+            {
+                p.Set("Hires schedule type", hrSchedule);
+            }
         }
 
         if (run.LoraHashes is { } loraHashes)
@@ -128,6 +133,11 @@ public static class InfotextFactory
         if (run.EnsdWritten is { } ensd)
         {
             p.Set("ENSD", ensd);
+        }
+
+        if (run.NoiseMultiplierWritten is { } noiseMultiplier)
+        {
+            p.Set("Noise multiplier", noiseMultiplier);
         }
 
         if (run.RandnSourceWritten is { } rng)

@@ -47,4 +47,7 @@ public sealed record SamplerSettings
 
     /// <summary><c>img2img_fix_steps</c>: img2img runs exactly <c>steps</c> steps (the hires pass always does).</summary>
     public bool Img2ImgFixSteps { get; init; }
+
+    /// <summary><c>initial_noise_multiplier</c>: img2img's initial noise is multiplied by it (1 = unchanged; "Noise multiplier" in the infotext otherwise).</summary>
+    public double InitialNoiseMultiplier { get; init; } = 1.0;
 }

@@ -44,7 +44,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
         var hires = request.Mode == GenerationMode.Txt2Img && request.EnableHr;
         var firstSetup = SamplingSetup.Resolve(sampler, scheduler.Type, request, settings, _context.Schedule, isImg2Img);
         var hrSampler = hires && request.HrSamplerName is { Length: > 0 } hrName ? SamplerRegistry.Resolve(hrName, null).Sampler : sampler;
-        var hrSetup = hires ? SamplingSetup.Resolve(hrSampler, scheduler.Type, request, settings, _context.Schedule, img2img: true) : null;
+        var hrScheduleType = request.HiresScheduleType(scheduler.Type);
+        var hrSetup = hires ? SamplingSetup.Resolve(hrSampler, hrScheduleType, request, settings, _context.Schedule, img2img: true) : null;
         var plan = StepPlan.For(request, settings, _context.Schedule);
         var run = new GenerationRun
         {
@@ -64,6 +65,8 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
                 RandnSource.NV => "NV",
                 _ => null,
             },
+            HiresScheduleWritten = hires && hrScheduleType != scheduler.Type ? SchedulerCatalog.Get(hrScheduleType).Label : null,
+            NoiseMultiplierWritten = isImg2Img && InitialNoiseMultiplier(request) is var multiplier && multiplier != 1.0 ? multiplier : null,
             EnsdWritten = _context.EtaNoiseSeedDelta != 0 && sampler.Info.Has(SamplerFlags.UsesEnsd) && (firstSetup.Eta ?? 1.0) != 0 ? _context.EtaNoiseSeedDelta : null,
             ClipSkip = textOptions.ClipSkip,
             EmphasisWritten = EmphasisModeNames.Infotext(textOptions.Emphasis, request.Prompt, request.NegativePrompt,
@@ -219,6 +222,7 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
             InitLatent = image?.InitLatent ?? ReadOnlyMemory<float>.Empty,
             DenoisingStrength = img2img is null ? 1.0 : request.DenoisingStrength,
             FixSteps = img2img is not null && _context.Sampling.Img2ImgFixSteps,
+            NoiseMultiplier = img2img is null ? 1.0 : InitialNoiseMultiplier(request),
         }.RunAsync(_context, cancellationToken).ConfigureAwait(false);
 
         var finalShape = shape;
@@ -229,6 +233,9 @@ public sealed class StableDiffusionPipeline(GenerationContext context)
 
         return vae.Decode(latent, batch, finalShape, cancellationToken);
     }
+
+    /// <summary>img2img's initial noise multiplier: the request's, else the option's.</summary>
+    private double InitialNoiseMultiplier(GenerationRequest request) => request.InitialNoiseMultiplier ?? _context.Sampling.InitialNoiseMultiplier;
 
     private ImageNoise NewNoise(GenerationRequest request, LatentShape shape, long[] seeds, long[] subseeds) => new(new ImageNoiseOptions
     {

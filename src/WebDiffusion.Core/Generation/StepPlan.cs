@@ -36,7 +36,7 @@ public sealed record StepPlan(int FirstPass, int HiresPass)
         }
 
         var hrSampler = request.HrSamplerName is { Length: > 0 } name ? SamplerRegistry.Resolve(name, null).Sampler : sampler;
-        var hires = SamplingSetup.Resolve(hrSampler, scheduler.Type, request, settings, model, img2img: true);
+        var hires = SamplingSetup.Resolve(hrSampler, request.HiresScheduleType(scheduler.Type), request, settings, model, img2img: true);
         var hrSteps = request.HrSecondPassSteps > 0 ? request.HrSecondPassSteps : request.Steps;
         return new StepPlan(firstSteps, PassSteps(hrSampler, model, hrSteps, hires.Schedule, request.HrDenoisingStrength, img2img: true, fixSteps: true));
     }

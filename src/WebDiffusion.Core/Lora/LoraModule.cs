@@ -12,7 +12,7 @@ namespace WebDiffusion.Core.Lora;
 /// <param name="Up">The up factor, row-major.</param>
 /// <param name="UpShape">Its shape.</param>
 /// <param name="Alpha">The alpha value, or null when the file has none.</param>
-public sealed record LoraModule(string Name, float[] Down, long[] DownShape, float[] Up, long[] UpShape, float? Alpha)
+public sealed record LoraModule(string Name, float[] Down, long[] DownShape, float[] Up, long[] UpShape, float? Alpha) : INetworkModule
 {
     /// <summary>The rank (the down factor's first dimension).</summary>
     public int Rank => (int)DownShape[0];
@@ -25,4 +25,13 @@ public sealed record LoraModule(string Name, float[] Down, long[] DownShape, flo
 
     /// <summary>alpha / rank (1 without alpha), as A1111's <c>calc_scale</c>.</summary>
     public float Scale => Alpha is { } alpha ? alpha / Rank : 1f;
+
+    /// <inheritdoc />
+    public string ShapeText => $"up [{string.Join(", ", UpShape)}] · down [{string.Join(", ", DownShape)}]";
+
+    /// <inheritdoc />
+    public bool Fits(IReadOnlyList<long> shape) => LoraMerger.Fits(this, shape);
+
+    /// <inheritdoc />
+    public void AddTo(float[] weight, IReadOnlyList<long> shape, float multiplier) => LoraMerger.AddTo(weight, shape, this, multiplier);
 }

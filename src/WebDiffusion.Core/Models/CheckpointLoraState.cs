@@ -6,13 +6,16 @@ namespace WebDiffusion.Core.Models;
 /// <summary>
 /// LoRA on a compiled checkpoint: maps each activation's modules to the checkpoint's weights, merges the changed weights
 /// from the bank's base values (the mapped file, never read again) and binds them to the text encoder's and UNet's
-/// weight inputs. Graphs are not rebuilt. The last <see cref="CacheSize"/> merged sets are kept, so switching back to a
-/// recent set binds its arrays without computing.
+/// weight inputs. Graphs are not rebuilt. The last <see cref="CacheSize"/> merged sets are kept (within
+/// <see cref="CacheBytes"/>), so switching back to a recent set binds its arrays without computing.
 /// </summary>
 internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, WeightBank unet)
 {
-    /// <summary>Merged sets kept (the current one included).</summary>
+    /// <summary>Merged sets kept at most (the current one included).</summary>
     public const int CacheSize = 3;
+
+    /// <summary>Bytes of merged weights above which older sets are dropped before a new one is merged (SD 1.5's 144 attention kernels are ~400 MiB a set).</summary>
+    public const long CacheBytes = 1L << 30;
 
     private readonly LinkedList<(string Key, Dictionary<string, float[]> Weights, IReadOnlyList<string> Warnings)> _cache = new();
     private readonly Lock _gate = new();
@@ -29,6 +32,14 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
     {
         lock (_gate)
         {
+            if (activations.Count == 0)
+            {
+                _current = new Dictionary<string, float[]>(StringComparer.Ordinal);
+                text.Bind(_current);
+                unet.Bind(_current);
+                return new LoraApplication(0, false, []);
+            }
+
             var key = CacheKey(activations);
             var node = _cache.First;
             while (node is not null && node.Value.Key != key)
@@ -39,12 +50,23 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
             var fromCache = node is not null;
             if (node is null)
             {
-                var (weights, warnings) = Merge(activations);
-                node = _cache.AddFirst((key, weights, warnings));
-                while (_cache.Count > CacheSize)
+                // make room first: arrays of evicted sets that are not bound now are reused for the new merge
+                var spare = new Dictionary<int, Stack<float[]>>();
+                while (_cache.Count > 0 && (_cache.Count >= CacheSize || _cache.Sum(e => SizeOf(e.Weights)) >= CacheBytes))
                 {
+                    foreach (var array in _cache.Last!.Value.Weights.Values)
+                    {
+                        if (!_current.ContainsValue(array))
+                        {
+                            (spare.TryGetValue(array.Length, out var stack) ? stack : spare[array.Length] = new Stack<float[]>()).Push(array);
+                        }
+                    }
+
                     _cache.RemoveLast();
                 }
+
+                var (weights, warnings) = Merge(activations, spare);
+                node = _cache.AddFirst((key, weights, warnings));
             }
             else
             {
@@ -60,13 +82,15 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
         }
     }
 
+    private static long SizeOf(Dictionary<string, float[]> weights) => weights.Values.Sum(w => (long)w.Length * sizeof(float));
+
     private static string CacheKey(IReadOnlyList<LoraActivation> activations) => string.Join('\n', activations.Select(a =>
         string.Create(CultureInfo.InvariantCulture, $"{a.Network.FilePath}|{a.Network.Hash}|{a.TextEncoderMultiplier:R}|{a.UNetMultiplier:R}")));
 
-    private (Dictionary<string, float[]> Weights, IReadOnlyList<string> Warnings) Merge(IReadOnlyList<LoraActivation> activations)
+    private (Dictionary<string, float[]> Weights, IReadOnlyList<string> Warnings) Merge(IReadOnlyList<LoraActivation> activations, Dictionary<int, Stack<float[]>> spare)
     {
         var warnings = new List<string>();
-        var changes = new Dictionary<string, List<(LoraModule Module, float Multiplier)>>(StringComparer.Ordinal);
+        var changes = new Dictionary<string, List<(INetworkModule Module, float Multiplier)>>(StringComparer.Ordinal);
         foreach (var activation in activations)
         {
             var network = activation.Network;
@@ -83,9 +107,9 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
 
                 var bank = LoraKeyMap.IsTextEncoderKey(target) ? text : unet;
                 var shape = bank.Shape(target);
-                if (!LoraMerger.Fits(module, shape))
+                if (!module.Fits(shape))
                 {
-                    misfits.Add($"{module.Name}: up [{string.Join(", ", module.UpShape)}] · down [{string.Join(", ", module.DownShape)}] vs weight [{string.Join(", ", shape)}]");
+                    misfits.Add($"{module.Name}: {module.ShapeText} vs weight [{string.Join(", ", shape)}]");
                     continue;
                 }
 
@@ -106,10 +130,12 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
         foreach (var (target, list) in changes)
         {
             var bank = LoraKeyMap.IsTextEncoderKey(target) ? text : unet;
-            var merged = bank.Base(target).ToArray();
+            var source = bank.Base(target);
+            var merged = spare.TryGetValue(source.Length, out var stack) && stack.Count > 0 ? stack.Pop() : GC.AllocateUninitializedArray<float>(source.Length);
+            source.CopyTo(merged);
             foreach (var (module, multiplier) in list)
             {
-                LoraMerger.AddTo(merged, bank.Shape(target), module, multiplier);
+                module.AddTo(merged, bank.Shape(target), multiplier);
             }
 
             weights[target] = merged;
@@ -124,7 +150,7 @@ internal sealed class CheckpointLoraState(LoraKeyMap keys, WeightBank text, Weig
         if (applied == 0)
         {
             var why = total == 0
-                ? "it has no kohya lora_down/lora_up pairs"
+                ? "it has no LoRA, LoHa or LoKr modules this reader knows"
                 : misfits.Count > 0
                     ? $"its {total} modules do not fit this checkpoint's weights (e.g. {misfits[0]}): it was made for another architecture"
                     : $"none of its {total} modules names a layer of this checkpoint (e.g. '{unmatched[0]}'): it was made for another architecture";

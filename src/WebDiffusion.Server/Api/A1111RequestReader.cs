@@ -3,6 +3,7 @@ using System.Text.Json;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Imaging.Resize;
 using WebDiffusion.Core.Models;
+using WebDiffusion.Server.Hosting;
 using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Api;
@@ -19,9 +20,10 @@ namespace WebDiffusion.Server.Api;
 /// <param name="checkImages">Decode and check uploaded images (at submission; a stored request was checked then).</param>
 /// <param name="latentOf">The latent format of the checkpoint a request runs on (by registry name, null = the selected one); SD's when null.</param>
 /// <param name="isKnownVae">Whether an <c>sd_vae</c> value can be applied; null accepts only "Automatic" and "None".</param>
+/// <param name="currentCheckpoint">Registry name of the checkpoint a job naming none runs on, or null when unknown.</param>
 public sealed class A1111RequestReader(
     GenerationLimits limits, Func<string, bool> isKnownSampler, Func<string, bool> isKnownScheduler, Func<string, string?>? resolveCheckpoint = null, bool checkImages = true,
-    Func<string?, LatentFormat>? latentOf = null, Func<string, bool>? isKnownVae = null)
+    Func<string?, LatentFormat>? latentOf = null, Func<string, bool>? isKnownVae = null, Func<string?>? currentCheckpoint = null)
 {
     /// <summary>Fields we read; anything else is reported by <see cref="UnknownFields"/>.</summary>
     public static readonly IReadOnlySet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
@@ -33,7 +35,7 @@ public sealed class A1111RequestReader(
         "hr_resize_x", "hr_resize_y", "hr_prompt", "hr_negative_prompt", "hr_sampler_name", "hr_denoising_strength", "tiling", "model",
         "override_settings", "override_settings_restore_afterwards", "send_images", "save_images", "styles", "restore_faces",
         "include_init_images", "image_cfg_scale", "do_not_save_samples", "do_not_save_grid", "alwayson_scripts", "script_args", "script_name",
-        "s_churn", "s_tmin", "s_tmax", "s_noise", "s_min_uncond",
+        "s_churn", "s_tmin", "s_tmax", "s_noise", "s_min_uncond", "initial_noise_multiplier", "hr_scheduler", "hr_checkpoint_name",
     };
 
     /// <summary>Result of reading: the request when valid, else the errors.</summary>
@@ -98,6 +100,8 @@ public sealed class A1111RequestReader(
             HrPrompt = r.String("hr_prompt") ?? defaults.HrPrompt,
             HrNegativePrompt = r.String("hr_negative_prompt") ?? defaults.HrNegativePrompt,
             HrSamplerName = r.String("hr_sampler_name") ?? defaults.HrSamplerName,
+            HrScheduler = r.String("hr_scheduler") ?? defaults.HrScheduler,
+            InitialNoiseMultiplier = r.Double("initial_noise_multiplier") ?? defaults.InitialNoiseMultiplier,
             Tiling = r.Bool("tiling") ?? defaults.Tiling,
             Model = r.String("model") ?? defaults.Model,
             OverrideSettings = r.StringMap("override_settings") ?? defaults.OverrideSettings,
@@ -124,6 +128,7 @@ public sealed class A1111RequestReader(
         }
 
         request = request with { Model = ResolveCheckpoint(request, errors) };
+        CheckHiresCheckpoint(r.String("hr_checkpoint_name"), request, errors);
         request = ApplyOverrides(request, r.Double("s_min_uncond"), errors);
         Validate(request, errors);
         var frozen = errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
@@ -173,6 +178,31 @@ public sealed class A1111RequestReader(
 
         return overrideName ?? modelName;
     }
+
+    /// <summary>
+    /// A1111's <c>hr_checkpoint_name</c> (a hires pass on another checkpoint) is not done here: refused by name unless it is
+    /// empty, "Use same checkpoint" or the checkpoint the job runs on anyway.
+    /// </summary>
+    private void CheckHiresCheckpoint(string? hrCheckpoint, GenerationRequest request, Dictionary<string, List<string>> errors)
+    {
+        if (string.IsNullOrWhiteSpace(hrCheckpoint) || hrCheckpoint == SameHiresCheckpoint || request.Mode != GenerationMode.Txt2Img || !request.EnableHr)
+        {
+            return;
+        }
+
+        var resolved = resolveCheckpoint?.Invoke(hrCheckpoint);
+        var jobCheckpoint = request.Model ?? currentCheckpoint?.Invoke();
+        if (resolved is not null && resolved == jobCheckpoint)
+        {
+            return;
+        }
+
+        AddError(errors, "hr_checkpoint_name",
+            $"hr_checkpoint_name '{hrCheckpoint}': a hires pass on another checkpoint is not supported; leave it out (or send \"{SameHiresCheckpoint}\") to run the hires pass on the job's checkpoint.");
+    }
+
+    /// <summary>A1111's UI value for "the first pass's checkpoint" in <c>hr_checkpoint_name</c>.</summary>
+    public const string SameHiresCheckpoint = "Use same checkpoint";
 
     /// <summary>
     /// Checks the override_settings we know (type, range, unsupported options) and folds the ones that are also request
@@ -229,6 +259,23 @@ public sealed class A1111RequestReader(
         if (q.NegativePrompt.Length > limits.MaxPromptChars)
         {
             Add("negative_prompt", $"The negative prompt has {q.NegativePrompt.Length} characters; the limit (MaxPromptChars) is {limits.MaxPromptChars}.");
+        }
+
+        // Every text field is bounded like the prompt (a 16 MiB hr_prompt once took the server to 19 GB).
+        foreach (var (field, text) in new[] { ("hr_prompt", q.HrPrompt), ("hr_negative_prompt", q.HrNegativePrompt) })
+        {
+            if (text.Length > limits.MaxPromptChars)
+            {
+                Add(field, $"{field} has {text.Length} characters; the limit (MaxPromptChars) is {limits.MaxPromptChars}.");
+            }
+        }
+
+        foreach (var (key, value) in q.OverrideSettings)
+        {
+            if (key.Length > 256 || value.Length > limits.MaxPromptChars)
+            {
+                Add("override_settings", $"override_settings key '{LogText.Escape(key)}' or its value is too long (keys up to 256 characters, values up to MaxPromptChars = {limits.MaxPromptChars}).");
+            }
         }
 
         // Sizes follow the checkpoint's VAE: SD's factor 8 gives "at least 64, a multiple of 8".
@@ -315,6 +362,16 @@ public sealed class A1111RequestReader(
         if (q.HrSamplerName is { Length: > 0 } hrSampler && !isKnownSampler(hrSampler))
         {
             Add("hr_sampler_name", $"Unknown sampler '{hrSampler}'.");
+        }
+
+        if (q.HrScheduler is { Length: > 0 } hrScheduler && hrScheduler != GenerationRequest.SameHiresScheduler && !isKnownScheduler(hrScheduler))
+        {
+            Add("hr_scheduler", $"Unknown schedule type '{hrScheduler}' for the hires pass. GET /sdapi/v1/schedulers lists the available ones (or send \"{GenerationRequest.SameHiresScheduler}\").");
+        }
+
+        if (q.InitialNoiseMultiplier is { } noiseMultiplier && (!double.IsFinite(noiseMultiplier) || noiseMultiplier < 0 || noiseMultiplier > 1.5))
+        {
+            Add("initial_noise_multiplier", string.Create(CultureInfo.InvariantCulture, $"initial_noise_multiplier must be between 0 and 1.5 (A1111's range); got {noiseMultiplier}."));
         }
 
         if (!isKnownScheduler(q.Scheduler))

@@ -19,4 +19,7 @@ public interface ICheckpointCatalog
 
     /// <summary>Whether A1111's <c>sd_vae</c> value <paramref name="setting"/> can be applied ("Automatic", "None" or a usable models/VAE file).</summary>
     bool IsKnownVae(string setting) => setting is "Automatic" or "None";
+
+    /// <summary>The registry name of the checkpoint a job naming none runs on (the selected or first usable one), or null.</summary>
+    string? Current() => null;
 }

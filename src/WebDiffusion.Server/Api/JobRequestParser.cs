@@ -30,7 +30,7 @@ public sealed class JobRequestParser(IOptions<GenerationLimits> limits, ISampler
 
     private A1111RequestReader.Result Parse(JsonElement body, GenerationMode mode, GenerationProfile profile, bool checkImages)
     {
-        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler, checkpoints.Resolve, checkImages, checkpoints.Latent, checkpoints.IsKnownVae);
+        var reader = new A1111RequestReader(limits.Value, samplers.IsKnownSampler, samplers.IsKnownScheduler, checkpoints.Resolve, checkImages, checkpoints.Latent, checkpoints.IsKnownVae, checkpoints.Current);
         return reader.Read(body, mode, profile == GenerationProfile.A1111 ? ApiDefaults : UiDefaults);
     }
 }

@@ -28,6 +28,7 @@ public static class OverrideSettingsPolicy
         "sigma_min", "sigma_max", "rho", "k_sched_type", "always_discard_next_to_last_sigma", "sgm_noise_multiplier",
         "uni_pc_variant", "uni_pc_skip_type", "uni_pc_order", "uni_pc_lower_order_final", "sd_noise_schedule", "skip_early_cond",
         "beta_dist_alpha", "beta_dist_beta", "emphasis", "comma_padding_backtrack", "enable_emphasis", "use_old_emphasis_implementation",
+        "initial_noise_multiplier",
     };
 
     /// <summary>Options that cannot change the generated pixels (saving, naming, previews, UI).</summary>
@@ -58,7 +59,7 @@ public static class OverrideSettingsPolicy
     public static readonly IReadOnlySet<string> Refused = new HashSet<string>(StringComparer.Ordinal)
     {
         "sd_unet", "sd_hypernetwork", "sd_hypernetwork_strength", "sd_lora", "lora_functional", "lora_preferred_name",
-        "initial_noise_multiplier", "img2img_fix_steps", "img2img_color_correction", "img2img_background_color", "img2img_extra_noise",
+        "img2img_fix_steps", "img2img_color_correction", "img2img_background_color", "img2img_extra_noise",
         "inpainting_mask_weight", "upscaler_for_img2img", "face_restoration", "face_restoration_model", "code_former_weight",
         "face_restoration_unload", "token_merging_ratio", "token_merging_ratio_img2img", "token_merging_ratio_hr", "pad_cond_uncond",
         "pad_cond_uncond_v0", "batch_cond_uncond", "upcast_attn", "use_old_karras_scheduler_sigmas", "no_dpmpp_sde_batch_determinism",

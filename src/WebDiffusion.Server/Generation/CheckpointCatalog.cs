@@ -16,6 +16,8 @@ public sealed class CheckpointCatalog(ModelRegistry registry, CurrentModelSelect
         return model?.Latent ?? LatentFormat.StableDiffusion;
     }
 
+    public string? Current() => selection.Effective(registry.Current)?.Name;
+
     public string? Resolve(string nameTitleOrHash)
     {
         ArgumentNullException.ThrowIfNull(nameTitleOrHash);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using WebDiffusion.Core.Generation;
 using WebDiffusion.Core.Text.Prompts;
 using WebDiffusion.Server.Api;
+using WebDiffusion.Server.Hosting;
 using WebDiffusion.Server.Jobs;
 
 namespace WebDiffusion.Server.Generation;
@@ -30,14 +31,15 @@ public sealed class GenerationSubmission(JobService jobs, JobRequestParser parse
             return new SubmissionOutcome.Invalid(textErrors);
         }
 
-        foreach (var unknown in A1111RequestReader.UnknownFields(body))
+        // Unknown names are logged once per request, escaped and truncated: a client controls them (log forging, flooding).
+        if (LogText.List(A1111RequestReader.UnknownFields(body)) is { } fields)
         {
-            logger.LogWarning("Ignoring unknown request field {Field}", unknown);
+            logger.LogWarning("Ignoring unknown request fields {Fields}", fields);
         }
 
-        foreach (var unknown in OverrideSettingsPolicy.UnknownKeys(request.OverrideSettings))
+        if (LogText.List(OverrideSettingsPolicy.UnknownKeys(request.OverrideSettings)) is { } keys)
         {
-            logger.LogWarning("Ignoring unknown override_settings key {Key}", unknown);
+            logger.LogWarning("Ignoring unknown override_settings keys {Keys}", keys);
         }
 
         // A1111 generates without a LoRA whose file is missing and says so; the job does the same (the tag stays in the infotext).

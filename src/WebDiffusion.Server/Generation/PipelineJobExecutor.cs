@@ -33,8 +33,8 @@ public sealed class PipelineJobExecutor(JobRequestParser parser, ModelCache mode
         var mode = job.Mode == "img2img" ? GenerationMode.Img2Img : GenerationMode.Txt2Img;
         var request = parser.ParseStored(document.RootElement, mode, envelope.Profile) with { Model = envelope.Checkpoint };
         var settings = SamplerOptionSettings.Read(options.Read(), request.OverrideSettings);
-        var steps = StepPlan.For(request, settings, models.LoadedSchedule ?? DiscreteSchedule.StableDiffusion).Total(request);
-        return new PlannedJob(envelope, request, request.ImageCount, steps);
+        var passes = StepPlan.For(request, settings, models.LoadedSchedule ?? DiscreteSchedule.StableDiffusion);
+        return new PlannedJob(envelope, request, request.ImageCount, passes.Total(request), passes);
     }
 
     public async Task ExecuteAsync(JobExecution execution, CancellationToken cancellationToken)

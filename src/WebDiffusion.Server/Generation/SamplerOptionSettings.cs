@@ -45,6 +45,7 @@ public static class SamplerOptionSettings
             SgmNoiseMultiplier = Flag("sgm_noise_multiplier"),
             UniPcOrder = (int)Number("uni_pc_order"),
             Img2ImgFixSteps = Flag("img2img_fix_steps"),
+            InitialNoiseMultiplier = Number("initial_noise_multiplier"),
         };
     }
 }

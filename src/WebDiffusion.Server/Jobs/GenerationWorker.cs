@@ -80,7 +80,7 @@ public sealed class GenerationWorker(
         try
         {
             var plan = executor.Plan(job);
-            live.Start(job, plan.Images, plan.TotalSteps);
+            live.Start(job, plan);
             await events.StartedAsync(job, plan.TotalSteps, plan.Images).ConfigureAwait(false);
             TimeSpan? lastEvent = null;
             var execution = new JobExecution(

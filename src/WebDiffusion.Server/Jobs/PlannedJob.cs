@@ -7,4 +7,5 @@ namespace WebDiffusion.Server.Jobs;
 /// <param name="Request">The request, parsed with its profile's defaults; planning and execution both use it.</param>
 /// <param name="Images">Images the job will produce.</param>
 /// <param name="TotalSteps">Sampling steps of the whole job (every batch, hires passes included).</param>
-public sealed record PlannedJob(JobEnvelope Envelope, GenerationRequest Request, int Images, int TotalSteps);
+/// <param name="Passes">Steps of each pass of one batch (for A1111's per-pass progress counters); null when unknown.</param>
+public sealed record PlannedJob(JobEnvelope Envelope, GenerationRequest Request, int Images, int TotalSteps, StepPlan? Passes = null);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using WebDiffusion.Core.Lora;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Text.Embeddings;
 using WebDiffusion.Server.Hosting;
@@ -27,13 +28,17 @@ public static class SdApiModelEndpoints
             registry.Current.Vae.Where(f => f.IsUsable).Select(f => new { model_name = f.Name, filename = SdApiModelTitles.Relative(registry.ModelsDir, f.Path) })))
             .WithSummary("VAE files: [{model_name, filename}]");
         endpoints.MapGet("/sdapi/v1/loras", (ModelRegistry registry) => Results.Ok(
-            registry.Current.Loras.Where(f => f.IsUsable).Select(f => new
+            registry.Current.Loras.Where(f => f.IsUsable).Select(f =>
             {
-                name = f.Name,
-                alias = f.Name,
-                path = SdApiModelTitles.Relative(registry.ModelsDir, f.Path),
-                metadata = new { },
-            }))).WithSummary("LoRA files: [{name, alias, path, metadata}]");
+                var (alias, metadata) = LoraFileMetadata.Read(f.Path);
+                return new
+                {
+                    name = f.Name,
+                    alias,
+                    path = SdApiModelTitles.Relative(registry.ModelsDir, f.Path),
+                    metadata,
+                };
+            }))).WithSummary("LoRA files: [{name, alias (ss_output_name or the name), path, metadata (the safetensors __metadata__)}]");
         endpoints.MapGet("/sdapi/v1/embeddings", async (ModelRegistry registry, WebDiffusionPaths paths, CurrentModelSelection selection, CancellationToken ct) =>
             Results.Content((await Task.Run(() => Embeddings(registry, paths, selection), ct).ConfigureAwait(false)).ToJsonString(), "application/json"))
             .WithSummary("Textual-inversion embeddings: {loaded, skipped}");

@@ -74,6 +74,10 @@ public sealed record SdApiOption(
                 return kind is JsonValueKind.True or JsonValueKind.False
                     ? (JsonValue.Create(kind == JsonValueKind.True), null)
                     : (null, $"'{key}' must be true or false.");
+            case SdApiOptionKind.List:
+                return kind == JsonValueKind.Array ? (value!.DeepClone(), null) : (null, $"'{key}' must be a list (JSON array).");
+            case SdApiOptionKind.Any:
+                return (value?.DeepClone(), null);
             case SdApiOptionKind.String:
                 if (kind != JsonValueKind.String)
                 {

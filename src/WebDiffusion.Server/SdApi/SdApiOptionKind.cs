@@ -14,4 +14,10 @@ public enum SdApiOptionKind
 
     /// <summary>A string, optionally one of a fixed list.</summary>
     String,
+
+    /// <summary>A JSON array (A1111's multi-select options: quicksettings_list, hide_samplers, …).</summary>
+    List,
+
+    /// <summary>Any JSON value (options whose A1111 default is None).</summary>
+    Any,
 }

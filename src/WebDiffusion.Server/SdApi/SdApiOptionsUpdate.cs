@@ -57,7 +57,7 @@ public sealed class SdApiOptionsUpdate
                 {
                     if (!JsonNode.DeepEquals(normalized, current[key]))
                     {
-                        update.Ignored[key] = "read-only here (outputs always go under the data folder)";
+                        update.Ignored[key] = "read-only through the API here (output folders, file name patterns and URL fetching)";
                     }
                 }
                 else

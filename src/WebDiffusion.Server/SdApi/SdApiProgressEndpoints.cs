@@ -14,7 +14,8 @@ public static class SdApiProgressEndpoints
             var control = snapshot is null ? null : running.Get(snapshot.JobId);
             var owner = ClientIdentity.Owner(context);
             var mine = snapshot is not null && snapshot.Owner == owner;
-            var fraction = snapshot is null ? 0.0 : Math.Min(1.0, 0.01 + snapshot.Fraction);
+            var counters = A1111ProgressState.From(snapshot);
+            var fraction = counters.Progress;
             var elapsed = snapshot is null ? 0.0 : (DateTimeOffset.UtcNow - snapshot.StartedAt).TotalSeconds;
             return Results.Ok(new
             {
@@ -26,11 +27,11 @@ public static class SdApiProgressEndpoints
                     interrupted = control is { Interrupted: true } or { Cancelled: true },
                     stopping_generation = false,
                     job = snapshot is null ? string.Empty : $"task({snapshot.JobId})",
-                    job_count = snapshot is null ? 0 : snapshot.ImageCount,
+                    job_count = counters.JobCount,
                     job_timestamp = snapshot?.StartedAt.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) ?? "0",
-                    job_no = snapshot?.ImageIndex ?? 0,
-                    sampling_step = snapshot?.Step ?? 0,
-                    sampling_steps = snapshot?.TotalSteps ?? 0,
+                    job_no = counters.JobNo,
+                    sampling_step = counters.SamplingStep,
+                    sampling_steps = counters.SamplingSteps,
                     queued = store.CountQueued(),
                 },
                 current_image = mine && skip_current_image != true && snapshot!.PreviewPng is { } png ? Convert.ToBase64String(png) : null,

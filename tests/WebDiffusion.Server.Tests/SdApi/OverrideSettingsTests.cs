@@ -83,7 +83,6 @@ public class OverrideSettingsTests
     [InlineData("sd_vae", "\"vae-ft-mse-840000.safetensors\"")]
     [InlineData("img2img_color_correction", "true")]
     [InlineData("token_merging_ratio", "0.5")]
-    [InlineData("initial_noise_multiplier", "0.9")]
     [InlineData("randn_source", "\"XPU\"")]
     [InlineData("CLIP_stop_at_last_layers", "\"two\"")]
     public async Task Settings_that_would_change_the_result_unapplied_are_refused_naming_the_key(string key, string value)

@@ -51,6 +51,29 @@ public class SdApiModelListingTests
     }
 
     [Fact]
+    public async Task Loras_list_the_alias_and_the_safetensors_metadata_as_A1111()
+    {
+        await using var server = await LoopbackServer.StartAsync(prepare: root =>
+        {
+            var header = "{\"__metadata__\":{\"ss_output_name\":\"inkStyle\",\"ss_network_dim\":\"16\",\"ss_tag_frequency\":\"{\\\"ink\\\": {\\\"pen\\\": 3}}\"},"
+                + "\"lora_te_text_model_encoder_layers_0_mlp_fc1.alpha\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}";
+            var bytes = System.Text.Encoding.UTF8.GetBytes(header);
+            Directory.CreateDirectory(Path.Combine(root, "models", "Lora"));
+            using var file = File.Create(Path.Combine(root, "models", "Lora", "ink_v2.safetensors"));
+            file.Write(BitConverter.GetBytes((ulong)bytes.Length));
+            file.Write(bytes);
+            file.Write(BitConverter.GetBytes(8f));
+        });
+
+        var lora = Assert.Single((await server.Client.GetFromJsonAsync<JsonElement>("/sdapi/v1/loras")).EnumerateArray());
+        Assert.Equal("ink_v2", lora.GetProperty("name").GetString());
+        Assert.Equal("inkStyle", lora.GetProperty("alias").GetString());
+        var metadata = lora.GetProperty("metadata");
+        Assert.Equal("16", metadata.GetProperty("ss_network_dim").GetString());
+        Assert.Equal(3, metadata.GetProperty("ss_tag_frequency").GetProperty("ink").GetProperty("pen").GetInt32());
+    }
+
+    [Fact]
     public async Task Embeddings_lists_loaded_and_skipped_in_A1111_shape()
     {
         await using var server = await LoopbackServer.StartAsync(prepare: root =>

@@ -2,6 +2,7 @@ using WebDiffusion.Server.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using WebDiffusion.Server.SdApi;
 
 namespace WebDiffusion.Server.Tests.SdApi;
@@ -119,21 +120,98 @@ public class SdApiOptionsTests
             ["some_extension_option"] = new[] { 1, 2 },
             ["eta_ddim"] = 0.25,
             ["outdir_samples"] = "/etc",
+            ["api_forbid_local_requests"] = false,
         });
         await SdApiFixtures.JsonAsync(response, HttpStatusCode.OK);
 
         var options = await server.Client.GetFromJsonAsync<JsonElement>("/sdapi/v1/options");
-        Assert.False(options.TryGetProperty("send_seed", out _));
+        Assert.False(options.GetProperty("send_seed").GetBoolean());
         Assert.False(options.TryGetProperty("some_extension_option", out _));
         Assert.Equal(0.25, options.GetProperty("eta_ddim").GetDouble());
         Assert.Equal(string.Empty, options.GetProperty("outdir_samples").GetString());
+        Assert.True(options.GetProperty("api_forbid_local_requests").GetBoolean());
 
         // Clients commonly GET the options, change one, and POST everything back (null model and hash included).
         var echo = await server.Client.PostAsync("/sdapi/v1/options", new StringContent(options.GetRawText(), System.Text.Encoding.UTF8, "application/json"));
         await SdApiFixtures.JsonAsync(echo, HttpStatusCode.OK);
         var stored = await File.ReadAllTextAsync(Path.Combine(server.DataDir, SdApiOptionsStore.FileName));
-        Assert.DoesNotContain("send_seed", stored, StringComparison.Ordinal);
+        Assert.Contains("send_seed", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("some_extension_option", stored, StringComparison.Ordinal);
         Assert.DoesNotContain("/etc", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A1111s_own_test_options_write_passes()
+    {
+        // test/test_utils.py::test_options_write, request for request.
+        await using var server = await LoopbackServer.StartAsync();
+        var url = new Uri("/sdapi/v1/options", UriKind.Relative);
+        using var first = await server.Client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var preValue = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("send_seed").GetBoolean();
+        using (var set = await server.Client.PostAsJsonAsync(url, new { send_seed = !preValue }))
+        {
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        }
+
+        using var second = await server.Client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(!preValue, (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("send_seed").GetBoolean());
+        using var restore = await server.Client.PostAsJsonAsync(url, new { send_seed = preValue });
+        Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_A1111_option_is_read_with_its_default_and_a_changed_value_round_trips_through_a_restart()
+    {
+        using var folder = new SdApiFixtures.TempFolder();
+        string[] args = ["--models-dir", Path.Combine(folder.Path, "models"), "--data-dir", Path.Combine(folder.Path, "data")];
+        var catalog = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "src", "WebDiffusion.Server", "SdApi", "Data", "a1111-options.json")))!.AsObject();
+        Assert.True(catalog.Count > 250, $"only {catalog.Count} options in the catalog");
+        foreach (var key in new[] { "send_seed", "send_size", "quicksettings_list", "sd_vae", "upscaler_for_img2img", "live_previews_image_format", "lora_preferred_name", "hide_samplers" })
+        {
+            Assert.True(catalog.ContainsKey(key), key);
+        }
+
+        // Options that change what we do have their own range tests; the rest are kept as posted.
+        var kept = catalog.Where(p => !SdApiOptionCatalog.Behaviour.ContainsKey(p.Key) && !SdApiOptionCatalog.ReadOnlyKeys.Contains(p.Key)).ToList();
+        var changed = new JsonObject();
+        foreach (var (key, value) in kept)
+        {
+            changed[key] = (value?.GetValueKind() ?? JsonValueKind.Null) switch
+            {
+                JsonValueKind.True or JsonValueKind.False => JsonValue.Create(!value!.GetValue<bool>()),
+                JsonValueKind.Number => JsonValue.Create(value!.GetValue<double>() + 1.5),
+                JsonValueKind.String => JsonValue.Create(value!.GetValue<string>() + "-changed"),
+                JsonValueKind.Array => new JsonArray("changed", key),
+                _ => JsonValue.Create("R-ESRGAN 4x+"),
+            };
+        }
+
+        await using (var server = await LoopbackServer.StartAsync(args))
+        {
+            var defaults = await server.Client.GetFromJsonAsync<JsonObject>("/sdapi/v1/options");
+            foreach (var (key, value) in catalog.Where(p => !SdApiOptionCatalog.Behaviour.ContainsKey(p.Key)))
+            {
+                Assert.True(defaults!.ContainsKey(key), $"GET /sdapi/v1/options has no '{key}'");
+                Assert.True(JsonNode.DeepEquals(value, defaults[key]), $"{key}: {defaults[key]?.ToJsonString()} instead of A1111's {value?.ToJsonString()}");
+            }
+
+            var set = await server.Client.PostAsync(new Uri("/sdapi/v1/options", UriKind.Relative), new StringContent(changed.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+            await SdApiFixtures.JsonAsync(set, HttpStatusCode.OK);
+        }
+
+        await using var restarted = await LoopbackServer.StartAsync(args);
+        var read = await restarted.Client.GetFromJsonAsync<JsonObject>("/sdapi/v1/options");
+        foreach (var (key, value) in changed)
+        {
+            Assert.True(JsonNode.DeepEquals(value, read![key]), $"{key}: posted {value?.ToJsonString()}, read back {read![key]?.ToJsonString()}");
+        }
+
+        // A value of another type than A1111's default is refused by name, as a wrong type of a typed option is.
+        var wrong = await restarted.Client.PostAsync(new Uri("/sdapi/v1/options", UriKind.Relative), new StringContent("{\"send_seed\": \"yes\"}", System.Text.Encoding.UTF8, "application/json"));
+        var error = await SdApiFixtures.JsonAsync(wrong, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("send_seed", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

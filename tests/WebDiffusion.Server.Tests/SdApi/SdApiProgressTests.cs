@@ -19,6 +19,7 @@ public class SdApiProgressTests
         var state = progress.GetProperty("state");
         Assert.Equal($"task({running})", state.GetProperty("job").GetString());
         Assert.Equal(100, state.GetProperty("job_count").GetInt32());
+        Assert.Equal(150, state.GetProperty("sampling_steps").GetInt32());
         Assert.Equal(1, state.GetProperty("queued").GetInt32());
         Assert.InRange(progress.GetProperty("progress").GetDouble(), 0.0, 1.0);
         Assert.False(state.GetProperty("skipped").GetBoolean());
@@ -60,6 +61,56 @@ public class SdApiProgressTests
         Assert.InRange(ended.GetProperty("imageIds").GetArrayLength(), 1, 99);
         var idle = await PollAsync(server, p => p.GetProperty("state").GetProperty("job").GetString() == string.Empty);
         Assert.Equal(0.0, idle.GetProperty("progress").GetDouble());
+    }
+
+    [Fact]
+    public async Task Job_count_and_sampling_steps_count_passes_of_n_iter_as_A1111_does()
+    {
+        // webuiapi's txt2img(n_iter=2, batch_size=2, enable_hr=True, ...) polled with get_progress() as its README shows.
+        await using var server = await LoopbackServer.StartAsync(prepare: root => DemoModel.Write(root));
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["enable_hr"] = true, ["hr_scale"] = 2, ["hr_upscaler"] = "Latent", ["hr_second_pass_steps"] = 150, ["denoising_strength"] = 0.7,
+            ["prompt"] = "a lighthouse", ["seed"] = 3, ["batch_size"] = 2, ["n_iter"] = 2, ["steps"] = 120, ["cfg_scale"] = 7.0,
+            ["width"] = 256, ["height"] = 256, ["sampler_name"] = "Euler", ["sampler_index"] = "Euler", ["send_images"] = true, ["save_images"] = false,
+        };
+        var generation = server.Client.PostAsync(new Uri("/sdapi/v1/txt2img", UriKind.Relative),
+            new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+
+        var seen = new HashSet<(int JobNo, int Steps)>();
+        await PollAsync(server, p =>
+        {
+            var state = p.GetProperty("state");
+            if (generation.IsCompleted)
+            {
+                var ended = generation.Result;
+                Assert.Fail($"txt2img ended before the hires pass was seen ({(int)ended.StatusCode}; seen {string.Join(", ", seen)}): {ended.Content.ReadAsStringAsync().Result}");
+            }
+
+            if (state.GetProperty("job_count").GetInt32() == 0)
+            {
+                return false;
+            }
+
+            Assert.Equal(4, state.GetProperty("job_count").GetInt32());
+            var jobNo = state.GetProperty("job_no").GetInt32();
+            var steps = state.GetProperty("sampling_steps").GetInt32();
+            var step = state.GetProperty("sampling_step").GetInt32();
+            Assert.Equal(jobNo % 2 == 0 ? 120 : 150, steps);
+            Assert.InRange(step, 0, steps);
+            var expected = Math.Min(1.0, 0.01 + (jobNo / 4.0) + ((double)step / steps / 4));
+            Assert.Equal(expected, p.GetProperty("progress").GetDouble(), 9);
+            seen.Add((jobNo, steps));
+            return jobNo >= 1;
+        });
+        Assert.Contains(seen, s => s.JobNo == 1 && s.Steps == 150);
+        using (var interrupt = await server.Client.PostAsync(new Uri("/sdapi/v1/interrupt", UriKind.Relative), null))
+        {
+            Assert.True(interrupt.IsSuccessStatusCode);
+        }
+
+        using var response = await generation;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static async Task<JsonElement> PollAsync(LoopbackServer server, Func<JsonElement, bool> until)

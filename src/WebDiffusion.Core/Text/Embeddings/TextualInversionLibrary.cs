@@ -1,3 +1,6 @@
+using WebDiffusion.Core.Checkpoints;
+using WebDiffusion.Core.Checkpoints.Safetensors;
+
 namespace WebDiffusion.Core.Text.Embeddings;
 
 /// <summary>
@@ -57,7 +60,7 @@ public sealed class TextualInversionLibrary
             {
                 loaded.Add(LoadFile(file));
             }
-            catch (Exception ex) when (ex is SafetensorsFormatException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException or IOException or UnauthorizedAccessException)
             {
                 names.Remove(name);
                 skipped.Add(new SkippedEmbedding(name, file, ex.Message));
@@ -71,22 +74,23 @@ public sealed class TextualInversionLibrary
     /// Loads one embedding: the tensor <c>emb_params</c>, else <c>string_to_param.*</c>, else the only tensor;
     /// shape <c>[n, dim]</c> or <c>[dim]</c>.
     /// </summary>
-    /// <exception cref="SafetensorsFormatException">The file has no usable tensor.</exception>
+    /// <exception cref="CheckpointFormatException">The file is malformed or has no usable tensor (the message names file and key).</exception>
+    /// <exception cref="CheckpointDTypeException">The tensor is not a float tensor.</exception>
     public static TextualInversionEmbedding LoadFile(string path)
     {
-        var reader = SafetensorsReader.Open(path);
-        var tensor = reader.Tensors.FirstOrDefault(t => t.Name == "emb_params")
-            ?? reader.Tensors.FirstOrDefault(t => t.Name.StartsWith("string_to_param.", StringComparison.Ordinal))
-            ?? (reader.Tensors.Count == 1 ? reader.Tensors[0] : null)
-            ?? throw new SafetensorsFormatException(
-                $"{path}: no 'emb_params' or 'string_to_param.*' tensor and {reader.Tensors.Count} tensors to choose from (SDXL embeddings with clip_l/clip_g are not supported).");
+        using var file = SafetensorsFile.Open(path);
+        var tensor = file.Tensors.FirstOrDefault(t => t.Name == "emb_params")
+            ?? file.Tensors.FirstOrDefault(t => t.Name.StartsWith("string_to_param.", StringComparison.Ordinal))
+            ?? (file.Tensors.Count == 1 ? file.Tensors[0] : null)
+            ?? throw new CheckpointFormatException(path, null,
+                $"no 'emb_params' or 'string_to_param.*' tensor and {file.Tensors.Count} tensors to choose from (SDXL embeddings with clip_l/clip_g are not supported).");
         if (tensor.Shape.Count is < 1 or > 2 || tensor.Shape[^1] < 1 || (tensor.Shape.Count == 2 && tensor.Shape[0] < 1))
         {
-            throw new SafetensorsFormatException($"{path}: tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}]; expected [vectors, dim].");
+            throw new CheckpointFormatException(path, tensor.Name, $"shape {tensor.ShapeText}; expected [vectors, dim].");
         }
 
         var vectors = tensor.Shape.Count == 2 ? (int)tensor.Shape[0] : 1;
         var dim = (int)tensor.Shape[^1];
-        return new TextualInversionEmbedding(Path.GetFileNameWithoutExtension(path), reader.ReadFloat32(tensor), vectors, dim, path);
+        return new TextualInversionEmbedding(Path.GetFileNameWithoutExtension(path), file.ReadFloat32(tensor.Name), vectors, dim, path);
     }
 }

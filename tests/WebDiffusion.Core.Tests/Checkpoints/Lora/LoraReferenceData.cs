@@ -9,10 +9,10 @@ internal static class LoraReferenceData
 {
     public static string Folder { get; } = Path.Combine(SharedTestData.RepositoryRoot, "tests", "WebDiffusion.Core.Tests", "Checkpoints", "Lora", "Data");
 
-    /// <summary>A LoRA file of the folder (<c>tiny_lora_a</c>, <c>tiny_lora_b</c>).</summary>
+    /// <summary>A LoRA file of the folder (<c>tiny_lora_a</c>, <c>tiny_lora_b</c>, <c>tiny_loha</c>, <c>tiny_lokr</c>).</summary>
     public static string File(string name) => Path.Combine(Folder, name + ".safetensors");
 
-    /// <summary>Checkpoint key → merged weight of a set (<c>set1</c>, <c>set2</c>).</summary>
+    /// <summary>Checkpoint key → merged weight of a set (<c>set1</c>, <c>set2</c>, <c>set3</c>).</summary>
     public static Dictionary<string, float[]> Merged(string set)
     {
         using var manifest = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(Folder, "expected", "manifest.json")));
@@ -32,7 +32,7 @@ internal static class LoraReferenceData
     public static void InstallInto(string folder)
     {
         Directory.CreateDirectory(folder);
-        foreach (var name in new[] { "tiny_lora_a", "tiny_lora_b" })
+        foreach (var name in new[] { "tiny_lora_a", "tiny_lora_b", "tiny_loha", "tiny_lokr" })
         {
             System.IO.File.Copy(File(name), Path.Combine(folder, name + ".safetensors"));
         }

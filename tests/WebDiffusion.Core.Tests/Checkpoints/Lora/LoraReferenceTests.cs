@@ -14,7 +14,7 @@ using WebDiffusion.Onnx;
 namespace WebDiffusion.Core.Tests.Checkpoints.Lora;
 
 /// <summary>
-/// kohya LoRA on the sd-reference checkpoint against an independent NumPy computation (Data/make_lora.py): the merged
+/// kohya LoRA (and LyCORIS LoHa, LoKr) on the sd-reference checkpoint against an independent NumPy computation (Data/make_lora.py): the merged
 /// weights within 1e-5, the pipeline with the LoRA equal to the pipeline on a checkpoint with those weights baked in,
 /// weight changes without recompiling, A1111's "Lora hashes", and warnings (job still runs) for LoRA that do not fit.
 /// Each test opens its own model: applying LoRA changes what the model's sessions are bound to.
@@ -37,6 +37,7 @@ public sealed class LoraReferenceTests : IDisposable
     [Theory]
     [InlineData("set1", SetOnePrompt)]
     [InlineData("set2", "<lora:tiny_lora_a:0.6> a photo of a cat")]
+    [InlineData("set3", "<lora:tiny_loha:0.7> a photo of a cat <lyco:tiny_lokr:1:0.5>")]
     public async Task Merged_weights_match_the_numpy_reference(string set, string prompt)
     {
         var model = Open(_checkpoint);

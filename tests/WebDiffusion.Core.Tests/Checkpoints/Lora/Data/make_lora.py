@@ -129,10 +129,26 @@ LORA_B = [  # stored in fp16; overlaps A on to_q and q_proj
     ("lora_te_text_model_encoder_layers_0_mlp_fc2", 4, 2.0),
 ]
 
+# LyCORIS LoHa: (module, rank1, rank2, alpha or None); dW = (w1a @ w1b) * (w2a @ w2b), scale alpha / rank1
+LOHA = [
+    ("lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_v", 4, 3, 2.0),
+    ("lora_unet_mid_block_resnets_1_conv2", 4, 4, 2.0),  # 3x3 conv: w1b / w2b are [rank, in*3*3] (LyCORIS' flattened layout)
+    ("lora_te_text_model_encoder_layers_1_mlp_fc2", 4, 2, None),
+]
+# LyCORIS LoKr: (module, w1 spec, w2 spec, alpha or None); a spec is ("full", shape) or ("lowrank", rows, rank, columns)
+LOKR = [
+    ("lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_q", ("full", (4, 4)), ("full", (8, 8)), None),
+    ("lora_unet_up_blocks_1_attentions_1_transformer_blocks_0_attn2_to_k", ("full", (4, 8)), ("lowrank", 8, 2, 8), 1.0),
+    ("lora_unet_down_blocks_0_resnets_0_conv1", ("full", (4, 4)), ("full", (8, 8, 3, 3)), None),  # 4-D w2: kron(w1[:, :, None, None], w2)
+    ("lora_unet_up_blocks_1_attentions_0_transformer_blocks_0_ff_net_0_proj", ("full", (16, 4)), ("lowrank", 16, 2, 8), 4.0),
+    ("lora_te_text_model_encoder_layers_0_self_attn_q_proj", ("lowrank", 8, 2, 8), ("full", (8, 8)), 1.0),
+]
+
 # the sets the tests apply: (file, te multiplier, unet multiplier)
 SETS = {
     "set1": [("tiny_lora_a", 0.8, 0.8), ("tiny_lora_b", 0.5, 0.3)],  # <lora:tiny_lora_a:0.8> <lora:tiny_lora_b:0.5:0.3>
     "set2": [("tiny_lora_a", 0.6, 0.6)],  # <lora:tiny_lora_a:0.6>
+    "set3": [("tiny_loha", 0.7, 0.7), ("tiny_lokr", 1.0, 0.5)],  # <lora:tiny_loha:0.7> <lora:tiny_lokr:1:0.5>
 }
 
 
@@ -154,20 +170,69 @@ def build(spec, ckpt, rng, dtype):
     return tensors
 
 
+def build_loha(ckpt, rng):
+    tensors = {}
+    for name, r1, r2, alpha in LOHA:
+        w = ckpt[compvis_key(name)]
+        out, cols = w.shape[0], int(np.prod(w.shape[1:]))
+        tensors[name + ".hada_w1_a"] = rng.normal(0, 0.3, (out, r1)).astype(np.float32)
+        tensors[name + ".hada_w1_b"] = rng.normal(0, 0.3, (r1, cols)).astype(np.float32)
+        tensors[name + ".hada_w2_a"] = rng.normal(0, 0.3, (out, r2)).astype(np.float32)
+        tensors[name + ".hada_w2_b"] = rng.normal(0, 0.3, (r2, cols)).astype(np.float32)
+        if alpha is not None:
+            tensors[name + ".alpha"] = np.array(alpha, dtype=np.float32)
+    return tensors
+
+
+def build_lokr(ckpt, rng):
+    tensors = {}
+    for name, w1, w2, alpha in LOKR:
+        for which, spec in (("w1", w1), ("w2", w2)):
+            if spec[0] == "full":
+                tensors[f"{name}.lokr_{which}"] = rng.normal(0, 0.3, spec[1]).astype(np.float32)
+            else:
+                _, rows, rank, cols = spec
+                tensors[f"{name}.lokr_{which}_a"] = rng.normal(0, 0.3, (rows, rank)).astype(np.float32)
+                tensors[f"{name}.lokr_{which}_b"] = rng.normal(0, 0.3, (rank, cols)).astype(np.float32)
+        if alpha is not None:
+            tensors[name + ".alpha"] = np.array(alpha, dtype=np.float32)
+    return tensors
+
+
+def module_deltas(tensors, ckpt):
+    """(target key, scaled delta in float64) per module of one file, by the format's formula."""
+    names = sorted({k.split(".", 1)[0] for k in tensors})
+    for name in names:
+        t = {k[len(name) + 1:]: tensors[k].astype(np.float64) for k in tensors if k.split(".", 1)[0] == name}
+        target = compvis_key(name)
+        shape = ckpt[target].shape
+        alpha = float(t["alpha"]) if "alpha" in t else None
+        if "lora_down.weight" in t:
+            down, up = t["lora_down.weight"], t["lora_up.weight"]
+            rank = down.shape[0]
+            delta = (up.reshape(up.shape[0], rank) @ down.reshape(rank, -1)).reshape(shape) * ((alpha if alpha is not None else rank) / rank)
+        elif "hada_w1_a" in t:
+            delta = ((t["hada_w1_a"] @ t["hada_w1_b"]) * (t["hada_w2_a"] @ t["hada_w2_b"])).reshape(shape)
+            delta *= (alpha / t["hada_w1_b"].shape[0]) if alpha is not None else 1.0
+        else:
+            dim = None
+            w1 = t["lokr_w1"] if "lokr_w1" in t else t["lokr_w1_a"] @ t["lokr_w1_b"]
+            if "lokr_w1_b" in t:
+                dim = t["lokr_w1_b"].shape[0]
+            w2 = t["lokr_w2"] if "lokr_w2" in t else t["lokr_w2_a"] @ t["lokr_w2_b"]
+            if dim is None and "lokr_w2_b" in t:
+                dim = t["lokr_w2_b"].shape[0]
+            if w2.ndim == 4:
+                w1 = w1[:, :, None, None]
+            delta = np.kron(w1, w2).reshape(shape)
+            delta *= (alpha / dim) if (alpha is not None and dim is not None) else 1.0
+        yield target, delta
+
+
 def merge(ckpt, loras, entries):
     merged = {}
     for file, te, unet in entries:
-        tensors = loras[file]
-        for key in tensors:
-            if not key.endswith(".lora_down.weight"):
-                continue
-            name = key[: -len(".lora_down.weight")]
-            target = compvis_key(name)
-            down = tensors[key].astype(np.float64)
-            up = tensors[name + ".lora_up.weight"].astype(np.float64)
-            rank = down.shape[0]
-            alpha = float(tensors[name + ".alpha"]) if name + ".alpha" in tensors else rank
-            delta = (up.reshape(up.shape[0], rank) @ down.reshape(rank, -1)).reshape(ckpt[target].shape) * (alpha / rank)
+        for target, delta in module_deltas(loras[file], ckpt):
             mult = te if target.startswith("cond_stage_model.") else unet
             base = merged.get(target, ckpt[target].astype(np.float64))
             merged[target] = base + mult * delta
@@ -181,8 +246,12 @@ def main():
         "tiny_lora_a": build(LORA_A, ckpt, rng, np.float32),
         "tiny_lora_b": build(LORA_B, ckpt, rng, np.float16),
     }
+    loras["tiny_loha"] = build_loha(ckpt, np.random.default_rng(31))
+    loras["tiny_lokr"] = build_lokr(ckpt, np.random.default_rng(32))
     write_safetensors(os.path.join(HERE, "tiny_lora_a.safetensors"), loras["tiny_lora_a"], {"ss_network_module": "networks.lora", "ss_output_name": "tiny_lora_a"})
     write_safetensors(os.path.join(HERE, "tiny_lora_b.safetensors"), loras["tiny_lora_b"], {"ss_network_module": "networks.lora"})
+    write_safetensors(os.path.join(HERE, "tiny_loha.safetensors"), loras["tiny_loha"], {"ss_network_module": "lycoris.kohya", "ss_network_args": "{\"algo\": \"loha\"}"})
+    write_safetensors(os.path.join(HERE, "tiny_lokr.safetensors"), loras["tiny_lokr"], {"ss_network_module": "lycoris.kohya", "ss_network_args": "{\"algo\": \"lokr\"}"})
     manifest = {}
     os.makedirs(os.path.join(HERE, "expected"), exist_ok=True)
     for set_name, entries in SETS.items():
