@@ -1,3 +1,5 @@
+using WebDiffusion.Core.Checkpoints.Diffusers;
+
 namespace WebDiffusion.Core.Models;
 
 /// <summary>
@@ -94,7 +96,9 @@ public sealed class ModelRegistry
 
             try
             {
-                models.Add(ModelFolderReader.Describe(folder, _hashes, cancellationToken));
+                models.Add(IsDiffusersPyTorchFolder(folder)
+                    ? DiffusersFolderReader.Describe(folder, _hashes, cancellationToken)
+                    : ModelFolderReader.Describe(folder, _hashes, cancellationToken));
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
             {
@@ -110,6 +114,11 @@ public sealed class ModelRegistry
 
         return models;
     }
+
+    /// <summary>A diffusers folder with PyTorch safetensors weights and no ONNX components (compiled when loaded).</summary>
+    private static bool IsDiffusersPyTorchFolder(string folder) =>
+        DiffusersFolder.IsPyTorchFolder(folder)
+        && !ModelComponents.Onnx.Any(c => File.Exists(Path.Combine(folder, c, ModelComponents.ModelFileName)));
 
     /// <summary>A folder without diffusers ONNX components that holds checkpoint files (at any depth).</summary>
     private static bool IsCheckpointCollection(string folder) =>

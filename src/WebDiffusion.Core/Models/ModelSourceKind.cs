@@ -8,4 +8,11 @@ public enum ModelSourceKind
 
     /// <summary>An A1111 <c>.safetensors</c> checkpoint, compiled to ONNX graphs when it is loaded.</summary>
     Checkpoint,
+
+    /// <summary>
+    /// A diffusers PyTorch folder (<c>model_index.json</c>, <c>unet/diffusion_pytorch_model.safetensors</c>, …, no ONNX):
+    /// its safetensors files are compiled to ONNX graphs when it is loaded, like a checkpoint; <see cref="ModelDescription.Folder"/>
+    /// is the folder and the tokenizer is its <c>tokenizer/</c>.
+    /// </summary>
+    DiffusersFolder,
 }

@@ -45,7 +45,7 @@ public static class ModelEndpoints
             folder = m.Folder,
             hash = m.Hash,
             sha256 = m.Sha256,
-            source = m.Source == ModelSourceKind.Checkpoint ? "checkpoint" : "onnx",
+            source = m.Source switch { ModelSourceKind.Checkpoint => "checkpoint", ModelSourceKind.DiffusersFolder => "diffusers", _ => "onnx" },
             components = m.Components,
             precision = m.Precision.ToWireName(),
             sdVersion = m.SdVersion.ToWireName(),

@@ -138,9 +138,12 @@ public sealed class ModelCache : IDisposable
                     _logger.LogInformation("Using VAE {Vae} for {Model}", vae.FileName, description.Name);
                 }
 
-                var model = description.Source == ModelSourceKind.Checkpoint
-                    ? ModelSet.OpenCheckpoint(description, ort, sessionOptions, vae)
-                    : ModelSet.Open(description, ort, sessionOptions, vae);
+                var model = description.Source switch
+                {
+                    ModelSourceKind.Checkpoint => ModelSet.OpenCheckpoint(description, ort, sessionOptions, vae),
+                    ModelSourceKind.DiffusersFolder => ModelSet.OpenDiffusers(description, ort, sessionOptions, vae),
+                    _ => ModelSet.Open(description, ort, sessionOptions, vae),
+                };
                 try
                 {
                     var tokenizer = ModelTokenizers.For(model.Description);
