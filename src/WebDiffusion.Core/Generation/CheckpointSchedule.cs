@@ -1,5 +1,4 @@
 using WebDiffusion.Core.Checkpoints;
-using WebDiffusion.Core.Checkpoints.Safetensors;
 using WebDiffusion.Core.Models;
 using WebDiffusion.Core.Sampling.Schedules;
 
@@ -21,7 +20,7 @@ public static class CheckpointSchedule
     {
         ArgumentNullException.ThrowIfNull(model);
         var config = NoiseScheduleConfig.StableDiffusion with { Prediction = model.PredictionType };
-        using var tensors = SafetensorsFile.Open(model.Folder);
+        using var tensors = CheckpointFile.Open(model.Folder);
         return From(tensors, config);
     }
 

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using WebDiffusion.Core.Checkpoints;
 using WebDiffusion.Core.Checkpoints.Architecture;
-using WebDiffusion.Core.Checkpoints.Safetensors;
+using WebDiffusion.Core.Checkpoints.Pickle;
 
 namespace WebDiffusion.Core.Models;
 
 /// <summary>
-/// Describes an A1111 <c>.safetensors</c> checkpoint from its header alone: the architecture (<see cref="ArchitectureDetector"/>),
+/// Describes an A1111 checkpoint (<c>.safetensors</c>, or a <c>.ckpt</c> read by the safe pickle machine) from its header alone: the architecture (<see cref="ArchitectureDetector"/>),
 /// the latent format its VAE implies, and A1111's hashes — <c>sha256</c> of the whole file (first 10 hex = "Model hash") and
 /// the legacy 8-hex hash (SHA-256 of the 64 KiB at offset 1 MiB). Problems go to <see cref="ModelDescription.Error"/>, never thrown:
 /// an SDXL file is listed as "not supported yet: SDXL", a malformed one with the reader's message.
@@ -21,14 +21,14 @@ public static class CheckpointFileReader
         CheckpointArchitecture architecture;
         try
         {
-            using var tensors = SafetensorsFile.Open(path);
+            using var tensors = CheckpointFile.Open(path);
             architecture = ArchitectureDetector.Detect(tensors);
         }
         catch (UnsupportedCheckpointException ex)
         {
             return description with { Error = $"not supported yet: {ex.Kind ?? ex.Message}" };
         }
-        catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException or TorchZipException or IOException or UnauthorizedAccessException)
         {
             return description with { Error = ex.Message };
         }

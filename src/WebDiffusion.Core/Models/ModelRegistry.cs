@@ -136,12 +136,9 @@ public sealed class ModelRegistry
         }
 
         var name = Path.GetRelativePath(CheckpointsDir, file).Replace(Path.DirectorySeparatorChar, '/');
-        if (extension == ".ckpt")
+        if (extension is ".ckpt" or ".safetensors")
         {
-            models.Add(new ModelDescription { Name = name, Folder = file, Source = ModelSourceKind.Checkpoint, Error = PickleRefusal });
-        }
-        else if (extension == ".safetensors")
-        {
+            // .ckpt goes through the safe pickle machine: anything outside its allow-list is refused, naming the global.
             try
             {
                 models.Add(CheckpointFileReader.Describe(file, name, _hashes, cancellationToken));

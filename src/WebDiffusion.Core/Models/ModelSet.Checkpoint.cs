@@ -26,11 +26,11 @@ public sealed partial class ModelSet
             throw new ArgumentException($"'{description.Name}' is not a checkpoint file.", nameof(description));
         }
 
-        SafetensorsFile? checkpoint = null;
+        ICheckpointTensors? checkpoint = null;
         SafetensorsFile? vaeTensors = null;
         try
         {
-            checkpoint = SafetensorsFile.Open(description.Folder);
+            checkpoint = CheckpointFile.Open(description.Folder);
             vaeTensors = vae is null ? null : OpenVaeFile(vae.Path);
             var architecture = description.Architecture ?? ArchitectureDetector.Detect(checkpoint);
             var graphs = CheckpointCompiler.Compile(checkpoint, architecture, loraWeightInputs: true);
@@ -56,7 +56,7 @@ public sealed partial class ModelSet
                 Lora = new CheckpointLoraState(LoraKeyMap.For(checkpoint, architecture.UNet), text.Weights!, unet.Weights!),
             };
         }
-        catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException or UnsupportedCheckpointException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is CheckpointFormatException or CheckpointDTypeException or UnsupportedCheckpointException or Checkpoints.Pickle.TorchZipException or IOException or UnauthorizedAccessException)
         {
             checkpoint?.Dispose();
             vaeTensors?.Dispose();
@@ -102,7 +102,7 @@ public sealed partial class ModelSet
         }
     }
 
-    private static ComponentSession Component(string file, string component, CompiledGraph graph, OrtRuntime runtime, OrtSessionOptions? options, SafetensorsFile? weights = null)
+    private static ComponentSession Component(string file, string component, CompiledGraph graph, OrtRuntime runtime, OrtSessionOptions? options, ICheckpointTensors? weights = null)
     {
         var signature = OnnxModelInspector.ReadSignature(graph.Model, $"{component} of {Path.GetFileName(file)}");
         var bank = weights is null ? null : new WeightBank(weights, signature.Inputs.Select(i => i.Name).Where(n => weights.TryGet(n, out _)));
@@ -110,7 +110,7 @@ public sealed partial class ModelSet
     }
 
     /// <summary>The mapped files the compiled sessions read from, released after the sessions.</summary>
-    private sealed class MappedCheckpointFiles(SafetensorsFile checkpoint, SafetensorsFile? vae) : IDisposable
+    private sealed class MappedCheckpointFiles(ICheckpointTensors checkpoint, SafetensorsFile? vae) : IDisposable
     {
         public void Dispose()
         {

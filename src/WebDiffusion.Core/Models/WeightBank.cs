@@ -1,5 +1,4 @@
 using WebDiffusion.Core.Checkpoints;
-using WebDiffusion.Core.Checkpoints.Safetensors;
 using WebDiffusion.Onnx;
 
 namespace WebDiffusion.Core.Models;
@@ -19,7 +18,7 @@ internal sealed unsafe class WeightBank : IDisposable
     private OrtNamedTensor[] _inputs;
 
     /// <summary>A bank over the weights <paramref name="keys"/> of <paramref name="file"/>.</summary>
-    public WeightBank(SafetensorsFile file, IEnumerable<string> keys)
+    public WeightBank(ICheckpointTensors file, IEnumerable<string> keys)
     {
         _base = new(StringComparer.Ordinal);
         foreach (var key in keys)
