@@ -187,7 +187,7 @@ public class EditingAndQueueTests(BrowserFixture fixture, ITestOutputHelper outp
     });
 
     [Fact]
-    public async Task Skip_abandons_the_current_image_and_the_job_goes_on_with_the_next() => await fixture.WithPageAsync(nameof(Skip_abandons_the_current_image_and_the_job_goes_on_with_the_next), async (page, errors) =>
+    public async Task Skip_ends_the_current_image_where_it_is_and_the_job_goes_on_with_the_next() => await fixture.WithPageAsync(nameof(Skip_ends_the_current_image_where_it_is_and_the_job_goes_on_with_the_next), async (page, errors) =>
     {
         const int count = 3;
         const long seed = 7100;
@@ -211,16 +211,16 @@ public class EditingAndQueueTests(BrowserFixture fixture, ITestOutputHelper outp
         await skip.ClickAsync();
         Assert.Equal("done", await txt.WaitForJobEndAsync(120_000));
 
-        // The skipped image is absent; the others were made with their own seeds.
-        await Assertions.Expect(txt.GetByTestId("result-image")).ToHaveCountAsync(count - 1);
+        // As A1111: the skipped image is decoded as sampled so far and kept; the job goes on, each image with its own seed.
+        await Assertions.Expect(txt.GetByTestId("result-image")).ToHaveCountAsync(count);
         using var job = JsonDocument.Parse(await fixture.Server.Client.GetStringAsync($"api/jobs/{jobId}"));
         Assert.Equal("done", job.RootElement.GetProperty("state").GetString());
-        Assert.Equal(count - 1, job.RootElement.GetProperty("imageIds").GetArrayLength());
+        Assert.Equal(count, job.RootElement.GetProperty("imageIds").GetArrayLength());
         using var images = JsonDocument.Parse(await fixture.Server.Client.GetStringAsync("api/images?query=wombats"));
         var seeds = images.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("seed").GetInt64()).Order().ToList();
         output.WriteLine("kept seeds: " + string.Join(", ", seeds));
-        Assert.Equal(count - 1, seeds.Count);
-        Assert.Equal(count - 1, seeds.Distinct().Count());
+        Assert.Equal(count, seeds.Count);
+        Assert.Equal(count, seeds.Distinct().Count());
         Assert.All(seeds, s => Assert.InRange(s, seed, seed + count - 1));
         Assert.Empty(errors);
     });
