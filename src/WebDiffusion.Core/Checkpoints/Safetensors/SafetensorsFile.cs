@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 
 namespace WebDiffusion.Core.Checkpoints.Safetensors;
 
@@ -84,51 +82,10 @@ public sealed unsafe class SafetensorsFile : ICheckpointTensors
     public long GetFileOffset(string name) => _dataStart + Entry(name).Begin;
 
     /// <inheritdoc />
-    public void ReadFloat32(string name, Span<float> destination)
-    {
-        var info = Get(name);
-        if (!TensorDTypes.IsFloatReadable(info.DType))
-        {
-            throw new CheckpointDTypeException(FilePath, name, $"dtype {info.DTypeName} cannot be read as float32 (F32, F16 and BF16 can).");
-        }
-
-        if (destination.Length != info.ElementCount)
-        {
-            throw new ArgumentException($"'{name}' has {info.ElementCount} elements; the destination holds {destination.Length}.", nameof(destination));
-        }
-
-        var bytes = GetBytes(name);
-        switch (info.DType)
-        {
-            case TensorDType.F32:
-                bytes.CopyTo(MemoryMarshal.AsBytes(destination));
-                break;
-            case TensorDType.F16:
-                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(bytes), destination);
-                break;
-            default:
-                var bits = MemoryMarshal.Cast<byte, ushort>(bytes);
-                for (var i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BitConverter.Int32BitsToSingle(bits[i] << 16);
-                }
-
-                break;
-        }
-    }
+    public void ReadFloat32(string name, Span<float> destination) => TensorBytes.ReadFloat32(FilePath, Get(name), GetBytes(name), destination);
 
     /// <inheritdoc />
-    public long[] ReadInt64(string name)
-    {
-        var info = Get(name);
-        var bytes = GetBytes(name);
-        return info.DType switch
-        {
-            TensorDType.I64 => MemoryMarshal.Cast<byte, long>(bytes).ToArray(),
-            TensorDType.I32 => [.. MemoryMarshal.Cast<byte, int>(bytes).ToArray().Select(v => (long)v)],
-            _ => throw new CheckpointDTypeException(FilePath, name, $"dtype {info.DTypeName} cannot be read as int64 (I64 and I32 can)."),
-        };
-    }
+    public long[] ReadInt64(string name) => TensorBytes.ReadInt64(FilePath, Get(name), GetBytes(name));
 
     /// <summary>Unmaps the file. Safe to call twice.</summary>
     public void Dispose() => _view.Dispose();
