@@ -49,10 +49,21 @@ public static class CheckpointFileReader
             }
         }
 
-        return description with
+        return description.WithCompiledArchitecture(
+            architecture,
+            [ModelComponents.TextEncoder, ModelComponents.UNet, ModelComponents.VaeDecoder, ModelComponents.VaeEncoder],
+            sha256) with { LegacyHash = legacy, Error = error };
+    }
+
+    /// <summary>
+    /// <paramref name="description"/> with what a model compiled from <paramref name="architecture"/> offers: latent format,
+    /// prediction, text width, clip skip and embeddings (compiled text encoder), fp32 compute, and the hash.
+    /// </summary>
+    internal static ModelDescription WithCompiledArchitecture(this ModelDescription description, CheckpointArchitecture architecture, IReadOnlyList<string> components, string? sha256) =>
+        description with
         {
             Architecture = architecture,
-            Components = [ModelComponents.TextEncoder, ModelComponents.UNet, ModelComponents.VaeDecoder, ModelComponents.VaeEncoder],
+            Components = components,
             Precision = ModelPrecision.Fp32,
             SdVersion = architecture.Family == CheckpointFamily.StableDiffusion2 ? SdVersion.Sd2
                 : architecture.TextEncoder.Width == 768 ? SdVersion.Sd1
@@ -65,10 +76,7 @@ public static class CheckpointFileReader
             TextEncoderFeatures = TextEncoderFeatures.Compiled,
             Sha256 = sha256,
             Hash = sha256 is null ? null : ModelHasher.Short(sha256),
-            LegacyHash = legacy,
-            Error = error,
         };
-    }
 
     /// <summary>
     /// A1111's old model hash: the first 8 hex digits of the SHA-256 of the 0x10000 bytes at offset 0x100000 (fewer at the end

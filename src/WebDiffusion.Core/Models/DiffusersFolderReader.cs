@@ -54,21 +54,9 @@ public static class DiffusersFolderReader
             }
         }
 
-        return description with
-        {
-            Architecture = architecture,
-            Components = [ModelComponents.Tokenizer, ModelComponents.TextEncoder, ModelComponents.UNet, ModelComponents.VaeDecoder, ModelComponents.VaeEncoder],
-            Precision = ModelPrecision.Fp32,
-            SdVersion = architecture.TextEncoder.Width == 768 ? SdVersion.Sd1 : SdVersion.Unknown,
-            PredictionType = architecture.Prediction,
-            LatentScale = architecture.ScaleFactor,
-            Latent = new LatentFormat(architecture.Vae.ZChannels, architecture.Vae.SpatialScale),
-            IsInpainting = architecture.IsInpainting,
-            TextHiddenSize = architecture.TextEncoder.Width,
-            TextEncoderFeatures = TextEncoderFeatures.Compiled,
-            Sha256 = sha256,
-            Hash = sha256 is null ? null : ModelHasher.Short(sha256),
-            Error = error,
-        };
+        return description.WithCompiledArchitecture(
+            architecture,
+            [ModelComponents.Tokenizer, ModelComponents.TextEncoder, ModelComponents.UNet, ModelComponents.VaeDecoder, ModelComponents.VaeEncoder],
+            sha256) with { Error = error };
     }
 }
